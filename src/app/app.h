@@ -1,0 +1,14 @@
+/* The app layer's entry points for the layers above (supervisor, api). */
+#ifndef BK_APP_H
+#define BK_APP_H
+
+#include "brisk.h"
+
+/* Runs the request pipeline (middleware, routing, handler). A bk_request_fn. */
+void bk_app_handle(brisk_ctx *c, void *app);
+const char *bk_app_title(const brisk_app *app);
+/* Percent-decodes src into dst (room for n bytes); '+' becomes ' ' when plus_space.
+ * Malformed escapes are kept as they are, as Starlette does. Returns the length. */
+size_t bk_percent_decode(char *dst, const char *src, size_t n, int plus_space);
+
+#endif

@@ -1,0 +1,184 @@
+#include "model/json_write.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void bk_json_init(brisk_json *j, bk_buf *out) {
+    j->out = out;
+    j->depth = 0;
+    j->after_key = false;
+    j->overflow = false;
+    j->has_items[0] = 0;
+}
+
+/* Called before every value or key: writes the separating comma when one is due. */
+static void sep(brisk_json *j) {
+    if (j->after_key) {
+        j->after_key = false;
+        return;
+    }
+    if (j->has_items[j->depth]) bk_buf_putc(j->out, ',');
+    j->has_items[j->depth] = 1;
+}
+
+static void open(brisk_json *j, char ch) {
+    sep(j);
+    bk_buf_putc(j->out, ch);
+    if (j->depth == BK_JSON_MAX_DEPTH) {
+        j->overflow = true; /* the output is still balanced; the caller checks overflow */
+        return;
+    }
+    j->has_items[++j->depth] = 0;
+}
+
+static void close_(brisk_json *j, char ch) {
+    if (j->depth > 0) j->depth--;
+    bk_buf_putc(j->out, ch);
+}
+
+void brisk_json_obj(brisk_json *j) { open(j, '{'); }
+void brisk_json_end_obj(brisk_json *j) { close_(j, '}'); }
+void brisk_json_arr(brisk_json *j) { open(j, '['); }
+void brisk_json_end_arr(brisk_json *j) { close_(j, ']'); }
+
+void brisk_json_key_n(brisk_json *j, const char *key, size_t len) {
+    sep(j);
+    bk_json_escape(j->out, key, len);
+    bk_buf_putc(j->out, ':');
+    j->after_key = true;
+}
+
+void brisk_json_key(brisk_json *j, const char *key) { brisk_json_key_n(j, key, strlen(key)); }
+
+void brisk_json_string_n(brisk_json *j, const char *s, size_t len) {
+    sep(j);
+    if (!s) {
+        bk_buf_lit(j->out, "null");
+        return;
+    }
+    bk_json_escape(j->out, s, len);
+}
+
+void brisk_json_string(brisk_json *j, const char *s) {
+    brisk_json_string_n(j, s, s ? strlen(s) : 0);
+}
+
+void brisk_json_int(brisk_json *j, int64_t v) {
+    sep(j);
+    if (v < 0) {
+        bk_buf_putc(j->out, '-');
+        bk_buf_u64(j->out, (unsigned long long)0 - (unsigned long long)v);
+    } else {
+        bk_buf_u64(j->out, (unsigned long long)v);
+    }
+}
+
+void brisk_json_double(brisk_json *j, double v) {
+    sep(j);
+    char tmp[32];
+    size_t n = bk_json_fmt_double(tmp, v);
+    bk_buf_append(j->out, tmp, n);
+}
+
+void brisk_json_bool(brisk_json *j, bool v) {
+    sep(j);
+    if (v)
+        bk_buf_lit(j->out, "true");
+    else
+        bk_buf_lit(j->out, "false");
+}
+
+void brisk_json_null(brisk_json *j) {
+    sep(j);
+    bk_buf_lit(j->out, "null");
+}
+
+void brisk_json_raw(brisk_json *j, const char *text, size_t len) {
+    sep(j);
+    bk_buf_append(j->out, text, len);
+}
+
+size_t bk_json_fmt_double(char out[32], double v) {
+    if (!isfinite(v)) {
+        memcpy(out, "null", 4);
+        return 4;
+    }
+    /* Correct but not the fastest: the model codec's issue replaces this with a
+     * shortest-digits algorithm. The C locale is never changed by brisk, so '.' holds. */
+    int n = 0;
+    for (int prec = 15; prec <= 17; prec++) {
+        n = snprintf(out, 32, "%.*g", prec, v);
+        if (strtod(out, NULL) == v) break;
+    }
+    return (size_t)n;
+}
+
+/* Bytes that need work: '"', '\\', controls, and non-ASCII (validated as UTF-8). */
+static const unsigned char needs_work[256] = {
+    [0 ... 31] = 1, ['"'] = 1, ['\\'] = 1, [128 ... 255] = 1,
+};
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0 if invalid. */
+static size_t utf8_len(const unsigned char *s, size_t n) {
+    unsigned c = s[0];
+    if (c >= 0xC2 && c <= 0xDF) {
+        return n >= 2 && (s[1] & 0xC0) == 0x80 ? 2 : 0;
+    }
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (n < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80) return 0;
+        if (c == 0xE0 && s[1] < 0xA0) return 0; /* overlong */
+        if (c == 0xED && s[1] > 0x9F) return 0; /* surrogate */
+        return 3;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (n < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80)
+            return 0;
+        if (c == 0xF0 && s[1] < 0x90) return 0; /* overlong */
+        if (c == 0xF4 && s[1] > 0x8F) return 0; /* above U+10FFFF */
+        return 4;
+    }
+    return 0;
+}
+
+void bk_json_escape(bk_buf *out, const char *str, size_t len) {
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *s = (const unsigned char *)str;
+    bk_buf_reserve(out, len + 2);
+    bk_buf_putc(out, '"');
+    size_t i = 0;
+    while (i < len) {
+        size_t start = i;
+        while (i < len && !needs_work[s[i]]) i++;
+        if (i > start) bk_buf_append(out, s + start, i - start);
+        if (i == len) break;
+        unsigned char c = s[i];
+        if (c >= 0x80) {
+            size_t n = utf8_len(s + i, len - i);
+            if (n) {
+                bk_buf_append(out, s + i, n);
+                i += n;
+            } else {
+                bk_buf_lit(out, "\xEF\xBF\xBD"); /* U+FFFD: keep the output valid JSON */
+                i++;
+            }
+            continue;
+        }
+        switch (c) {
+        case '"': bk_buf_lit(out, "\\\""); break;
+        case '\\': bk_buf_lit(out, "\\\\"); break;
+        case '\n': bk_buf_lit(out, "\\n"); break;
+        case '\r': bk_buf_lit(out, "\\r"); break;
+        case '\t': bk_buf_lit(out, "\\t"); break;
+        case '\b': bk_buf_lit(out, "\\b"); break;
+        case '\f': bk_buf_lit(out, "\\f"); break;
+        default: {
+            char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+            bk_buf_append(out, u, 6);
+        }
+        }
+        i++;
+    }
+    bk_buf_putc(out, '"');
+}

@@ -1,0 +1,568 @@
+/* A connection: reads requests, runs each in a coroutine, writes the responses.
+ *
+ * Requests on one connection are handled one at a time, in order; bytes of pipelined
+ * requests wait in the read buffer meanwhile, and all responses produced while handling
+ * one read are written with one syscall. An idle connection holds no buffer, no request
+ * and no coroutine: just this struct and its libuv handle. */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/log.h"
+#include "server/internal.h"
+
+#define LINGER_MS 2000
+#define POOL_MAX 1024
+#define WBUF_KEEP (64 * 1024) /* larger output buffers go back to malloc, not the pool */
+
+static void conn_process(bk_conn *c);
+static void on_request_done(bk_coro *co, void *arg);
+
+/* ---- pools ----------------------------------------------------------------------- */
+
+static char *rbuf_get(bk_worker *w) {
+    void *p = w->free_rbufs;
+    if (p) {
+        w->free_rbufs = *(void **)p;
+        w->n_free_rbufs--;
+        return p;
+    }
+    p = malloc(w->rbuf_size);
+    if (!p) abort();
+    return p;
+}
+
+static void rbuf_put(bk_worker *w, char *p) {
+    if (w->n_free_rbufs >= POOL_MAX) {
+        free(p);
+        return;
+    }
+    *(void **)p = w->free_rbufs;
+    w->free_rbufs = p;
+    w->n_free_rbufs++;
+}
+
+static brisk_ctx *ctx_get(bk_worker *w) {
+    brisk_ctx *r = w->free_ctxs;
+    if (r) {
+        w->free_ctxs = r->next_free;
+        w->n_free_ctxs--;
+    } else {
+        r = malloc(sizeof *r + w->cfg->limit_request_fields * sizeof(bk_http_header));
+        if (!r) abort();
+        r->chunk_body = (bk_buf){0};
+    }
+    /* Reset the fixed part only; the header array is filled by the parser. */
+    bk_buf keep = r->chunk_body;
+    memset(r, 0, offsetof(brisk_ctx, inline_arena));
+    r->chunk_body = keep;
+    r->chunk_body.len = 0;
+    r->w = w;
+    r->req.headers = r->hdrs;
+    r->headers_tail = &r->headers;
+    bk_arena_init(&r->arena, r->inline_arena, sizeof r->inline_arena);
+    return r;
+}
+
+static void ctx_put(bk_worker *w, brisk_ctx *r) {
+    bk_arena_reset(&r->arena);
+    if (r->chunk_body.cap > WBUF_KEEP) bk_buf_free(&r->chunk_body);
+    if (w->n_free_ctxs >= POOL_MAX) {
+        bk_buf_free(&r->chunk_body);
+        free(r);
+        return;
+    }
+    r->next_free = w->free_ctxs;
+    w->free_ctxs = r;
+    w->n_free_ctxs++;
+}
+
+static void release_buffers(bk_conn *c) {
+    if (c->rbuf && c->rpos == c->rlen) {
+        rbuf_put(c->w, c->rbuf);
+        c->rbuf = NULL;
+        c->rpos = c->rlen = 0;
+    }
+    if (!c->writing && c->wbuf.len == 0) {
+        bk_buf_free(&c->wbuf);
+        bk_buf_free(&c->wflight);
+    }
+}
+
+/* ---- lifecycle -------------------------------------------------------------------- */
+
+static void conn_free(bk_conn *c) {
+    bk_worker *w = c->w;
+    if (c->rbuf) rbuf_put(w, c->rbuf);
+    bk_buf_free(&c->wbuf);
+    bk_buf_free(&c->wflight);
+    free(c);
+}
+
+static void on_close(uv_handle_t *h) {
+    bk_conn *c = h->data;
+    bk_worker *w = c->w;
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        w->conns = c->next;
+    if (c->next) c->next->prev = c->prev;
+    w->nconns--;
+    c->closed = true;
+    if (!c->req) conn_free(c); /* else the request's end frees it */
+    bk_worker_check_drained(w);
+}
+
+void bk_conn_close(bk_conn *c) {
+    if (c->closing) return;
+    c->closing = true;
+    brisk_ctx *r = c->req;
+    if (r) {
+        r->dead = true;
+        if (r->waiting_body || r->waiting_write) bk_body_wake(r, BRISK_E_CLOSED);
+    }
+    uv_close(&c->h.handle, on_close);
+}
+
+static void set_deadline(bk_conn *c, uint8_t phase, double seconds) {
+    c->phase = phase;
+    c->deadline = seconds > 0 ? uv_now(c->w->loop) + (uint64_t)(seconds * 1000) : 0;
+}
+
+const char *bk_conn_peer(bk_conn *c) {
+    if (c->peer[0]) return c->peer;
+    struct sockaddr_storage ss;
+    int len = sizeof ss;
+    if (c->w->is_pipe || uv_tcp_getpeername(&c->h.tcp, (struct sockaddr *)&ss, &len) != 0) {
+        strcpy(c->peer, c->w->is_pipe ? "unix" : "-");
+        return c->peer;
+    }
+    char ip[INET6_ADDRSTRLEN] = "?";
+    int port = 0;
+    if (ss.ss_family == AF_INET6) {
+        struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+        uv_ip6_name(a, ip, sizeof ip);
+        port = ntohs(a->sin6_port);
+        snprintf(c->peer, sizeof c->peer, "[%s]:%d", ip, port);
+    } else {
+        struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+        uv_ip4_name(a, ip, sizeof ip);
+        port = ntohs(a->sin_port);
+        snprintf(c->peer, sizeof c->peer, "%s:%d", ip, port);
+    }
+    return c->peer;
+}
+
+/* ---- writing ---------------------------------------------------------------------- */
+
+static void on_shutdown(uv_shutdown_t *req, int status) {
+    bk_conn *c = req->data;
+    if (status < 0) bk_conn_close(c);
+}
+
+/* Everything queued is on the wire. */
+static void after_drain(bk_conn *c) {
+    brisk_ctx *r = c->req;
+    if (r && r->waiting_write) {
+        bk_body_wake(r, 0);
+        return;
+    }
+    if (c->close_after_write && !r && c->phase != BK_PHASE_LINGER && !c->closing) {
+        /* Lingering close: send FIN, keep reading (and dropping) what the client still
+         * sends, so the kernel does not answer it with a RST that could destroy the
+         * response before the client read it. */
+        set_deadline(c, BK_PHASE_LINGER, LINGER_MS / 1000.0);
+        c->sreq.data = c;
+        if (uv_shutdown(&c->sreq, &c->h.stream, on_shutdown) != 0) bk_conn_close(c);
+    }
+}
+
+static void on_write(uv_write_t *req, int status) {
+    bk_conn *c = req->data;
+    c->writing = false;
+    c->wflight.len = 0;
+    if (status < 0) {
+        bk_conn_close(c);
+        return;
+    }
+    if (c->wbuf.len) {
+        bk_conn_flush(c);
+        return;
+    }
+    if (!c->req && c->phase == BK_PHASE_IDLE) release_buffers(c);
+    after_drain(c);
+}
+
+void bk_conn_flush(bk_conn *c) {
+    if (c->closing) return;
+    brisk_ctx *r = c->req;
+    /* A buffered response is committed (its head written in front of its body) only when
+     * the pipeline returns; until then nothing after its mark may go out. */
+    if (r && r->replied && !r->committed) return;
+    if (c->writing) return;
+    if (c->wbuf.len) {
+        uv_buf_t b = uv_buf_init(c->wbuf.data, (unsigned)c->wbuf.len);
+        int n = uv_try_write(&c->h.stream, &b, 1);
+        if (n == (int)c->wbuf.len) {
+            c->wbuf.len = 0;
+        } else if (n >= 0 || n == UV_EAGAIN) {
+            size_t done = n > 0 ? (size_t)n : 0;
+            bk_buf t = c->wflight;
+            c->wflight = c->wbuf;
+            c->wbuf = t;
+            c->wbuf.len = 0;
+            b = uv_buf_init(c->wflight.data + done, (unsigned)(c->wflight.len - done));
+            c->wreq.data = c;
+            if (uv_write(&c->wreq, &c->h.stream, &b, 1, on_write) != 0) {
+                bk_conn_close(c);
+                return;
+            }
+            c->writing = true;
+            return;
+        } else {
+            bk_conn_close(c);
+            return;
+        }
+    }
+    after_drain(c);
+}
+
+/* ---- server-generated errors ------------------------------------------------------ */
+
+void bk_conn_send_error(bk_conn *c, int status) {
+    char body[128];
+    size_t blen = bk_error_body(status, body, sizeof body);
+    bk_buf *o = &c->wbuf;
+    char line[160];
+    int n = snprintf(line, sizeof line, "HTTP/1.1 %d %s\r\n", status, brisk_status_reason(status));
+    bk_buf_append(o, line, (size_t)n);
+    bk_buf_lit(o, "Server: brisk\r\n");
+    bk_buf_append(o, bk_date_header(c->w), BK_DATE_HEADER_LEN);
+    n = snprintf(line, sizeof line,
+                 "Content-Type: application/json\r\nContent-Length: %zu\r\n"
+                 "Connection: close\r\n\r\n",
+                 blen);
+    bk_buf_append(o, line, (size_t)n);
+    bk_buf_append(o, body, blen);
+    if (c->w->cfg->access_log) {
+        n = snprintf(line, sizeof line, "INFO:     %s - \"-\" %d\n", bk_conn_peer(c), status);
+        bk_access_log_append(line, (size_t)n);
+    }
+    brisk_log(BRISK_LOG_DEBUG, "%s: %d %s", bk_conn_peer(c), status, brisk_status_reason(status));
+    c->close_after_write = true;
+    c->rpos = c->rlen; /* what follows a bad request cannot be framed */
+    bk_conn_flush(c);
+}
+
+/* ---- reading ---------------------------------------------------------------------- */
+
+static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf) {
+    (void)suggested;
+    bk_conn *c = h->data;
+    brisk_ctx *r = c->req;
+    if (r && r->sink) {
+        /* A large body goes straight from the socket to its final place. */
+        *buf = uv_buf_init(r->sink + r->sink_filled, (unsigned)(r->sink_len - r->sink_filled));
+        return;
+    }
+    if (!c->rbuf) {
+        c->rbuf = rbuf_get(c->w);
+        c->rpos = c->rlen = 0;
+    }
+    if (c->rlen == c->w->rbuf_size && c->rpos > 0 && !r) {
+        memmove(c->rbuf, c->rbuf + c->rpos, c->rlen - c->rpos);
+        c->rlen -= c->rpos;
+        c->rpos = 0;
+    }
+    /* Zero length makes libuv report UV_ENOBUFS: reading pauses until space frees up. */
+    *buf = uv_buf_init(c->rbuf + c->rlen, (unsigned)(c->w->rbuf_size - c->rlen));
+}
+
+/* Skips bytes of an unread request body; returns true once the body is fully skipped. */
+static bool discard_input(bk_conn *c) {
+    size_t avail = c->rlen - c->rpos;
+    if (c->discard > 0) {
+        size_t n = (size_t)c->discard < avail ? (size_t)c->discard : avail;
+        c->rpos += (uint32_t)n;
+        c->discard -= (int64_t)n;
+        if (c->discard > 0) return false;
+    }
+    if (c->discarding_chunked) {
+        size_t used = 0, produced = 0;
+        char *p = c->rbuf + c->rpos;
+        int rc = bk_chunked_decode(&c->discard_chunked, p, avail, p, &used, &produced);
+        c->rpos += (uint32_t)used;
+        if (rc < 0) {
+            c->discarding_chunked = false;
+            c->close_after_write = true;
+            c->rpos = c->rlen;
+            bk_conn_flush(c);
+            return false;
+        }
+        if (rc == 0) return false;
+        c->discarding_chunked = false;
+    }
+    return true;
+}
+
+static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
+    (void)buf;
+    bk_conn *c = s->data;
+    if (nread == 0) return;
+    if (nread == UV_ENOBUFS) {
+        uv_read_stop(s);
+        c->read_stopped = true;
+        return;
+    }
+    brisk_ctx *r = c->req;
+    if (nread < 0) {
+        /* EOF with a request in progress: the client may have half-closed after sending
+         * it (printf | nc does), so answer first and close afterwards. */
+        if (nread == UV_EOF && r && !r->waiting_body && c->phase != BK_PHASE_LINGER) {
+            c->close_after_write = true;
+            uv_read_stop(s);
+            c->read_stopped = true;
+            return;
+        }
+        if (nread == UV_EOF && !r && c->wbuf.len && !c->closing && c->phase != BK_PHASE_LINGER) {
+            c->close_after_write = true;
+            uv_read_stop(s);
+            c->read_stopped = true;
+            bk_conn_flush(c);
+            return;
+        }
+        bk_conn_close(c);
+        return;
+    }
+    if (r && r->sink) {
+        r->sink_filled += (size_t)nread;
+        bk_body_on_read(r, (size_t)nread);
+        return;
+    }
+    c->rlen += (uint32_t)nread;
+    if (c->phase == BK_PHASE_LINGER) {
+        c->rpos = c->rlen = 0;
+        return;
+    }
+    if (r) {
+        if (r->waiting_body) bk_body_on_read(r, (size_t)nread);
+        return; /* pipelined bytes wait for the current request to end */
+    }
+    conn_process(c);
+    bk_conn_flush(c);
+}
+
+void bk_conn_resume_reading(bk_conn *c) {
+    if (c->read_stopped && !c->closing && !c->close_after_write) {
+        c->read_stopped = false;
+        uv_read_start(&c->h.stream, on_alloc, on_read);
+    }
+}
+
+/* ---- requests --------------------------------------------------------------------- */
+
+static void run_request(void *arg) {
+    brisk_ctx *r = arg;
+    r->w->fn(r, r->w->udata);
+    bk_response_finish(r);
+}
+
+static void log_access(brisk_ctx *r) {
+    char line[1024];
+    double ms = (double)(uv_hrtime() - r->start_ns) / 1e6;
+    int tl = r->req.target_len > 600 ? 600 : (int)r->req.target_len;
+    int n = snprintf(line, sizeof line, "INFO:     %s - \"%.*s %.*s HTTP/1.%d\" %d %.2fms\n",
+                     bk_conn_peer(r->conn), (int)r->req.method_len, r->req.method, tl,
+                     r->req.target, r->req.minor, r->status, ms);
+    if (n > (int)sizeof line - 1) n = (int)sizeof line - 1;
+    bk_access_log_append(line, (size_t)n);
+}
+
+static void dispatch(bk_conn *c, brisk_ctx *r, int head_len) {
+    bk_worker *w = c->w;
+    const bk_config *cfg = w->cfg;
+    r->conn = c;
+    c->rpos += (uint32_t)head_len;
+    c->nrequests++;
+    bool has_body = (r->req.flags & BK_REQ_CHUNKED) || r->req.content_length > 0;
+    if (r->req.content_length > 0 && (size_t)r->req.content_length > cfg->limit_request_body) {
+        ctx_put(w, r);
+        bk_conn_send_error(c, 413);
+        return;
+    }
+    if (cfg->limit_concurrency > 0 && (w->nconns > (size_t)cfg->limit_concurrency ||
+                                       w->active_requests >= (size_t)cfg->limit_concurrency)) {
+        ctx_put(w, r);
+        bk_conn_send_error(c, 503);
+        return;
+    }
+    r->co = bk_coro_create(run_request, r, on_request_done);
+    if (!r->co) {
+        brisk_log(BRISK_LOG_ERROR, "cannot allocate a coroutine stack; answering 503");
+        ctx_put(w, r);
+        bk_conn_send_error(c, 503);
+        return;
+    }
+    r->keep_alive = (r->req.flags & BK_REQ_KEEP_ALIVE) && !w->draining;
+    r->head_only = r->req.method_len == 4 && memcmp(r->req.method, "HEAD", 4) == 0;
+    r->body_left = r->req.content_length > 0 ? r->req.content_length : 0;
+    r->body_done = !has_body;
+    if (r->req.flags & BK_REQ_CHUNKED) bk_chunked_init(&r->chunked);
+    if (cfg->access_log) r->start_ns = uv_hrtime();
+    r->mark = c->wbuf.len;
+    c->req = r;
+    set_deadline(c, BK_PHASE_ACTIVE, 0);
+    w->active_requests++;
+    bk_coro_resume(r->co);
+}
+
+static void on_request_done(bk_coro *co, void *arg) {
+    brisk_ctx *r = arg;
+    bk_conn *c = r->conn;
+    bk_worker *w = r->w;
+    bk_coro_destroy(co);
+    r->co = NULL;
+    w->active_requests--;
+    w->served++;
+    if (w->cfg->access_log) log_access(r);
+    if (!r->dead && !r->body_done) {
+        if ((r->req.flags & BK_REQ_EXPECT_CONTINUE) && !r->continue_sent) {
+            /* The client waits for our word before sending the body: it never will. */
+            c->close_after_write = true;
+        } else if (r->req.flags & BK_REQ_CHUNKED) {
+            c->discard_chunked = r->chunked;
+            c->discarding_chunked = true;
+        } else {
+            c->discard = r->body_left;
+        }
+    }
+    if (!r->keep_alive) c->close_after_write = true;
+    c->req = NULL;
+    ctx_put(w, r);
+    if (w->max_requests && w->served >= w->max_requests && !w->draining) {
+        brisk_log(BRISK_LOG_INFO, "served %llu requests (--limit-max-requests): restarting",
+                  (unsigned long long)w->served);
+        bk_worker_begin_drain(w);
+    }
+    if (c->closing) {
+        if (c->closed) conn_free(c); /* on_close left the struct to us */
+        return;
+    }
+    if (!c->in_process) {
+        conn_process(c);
+        bk_conn_flush(c);
+    }
+}
+
+static void conn_process(bk_conn *c) {
+    bk_worker *w = c->w;
+    c->in_process = true;
+    while (!c->req && !c->closing) {
+        if ((c->discard > 0 || c->discarding_chunked) && !discard_input(c)) {
+            set_deadline(c, BK_PHASE_DISCARD, w->cfg->timeout_request_body);
+            break;
+        }
+        size_t avail = c->rlen - c->rpos;
+        if (c->close_after_write) {
+            c->rpos = c->rlen;
+            break;
+        }
+        if (avail == 0) {
+            c->scanned = 0;
+            if (w->draining) {
+                c->close_after_write = true;
+                break;
+            }
+            set_deadline(c, BK_PHASE_IDLE, w->cfg->timeout_keep_alive);
+            release_buffers(c);
+            break;
+        }
+        if (c->phase != BK_PHASE_HEAD) set_deadline(c, BK_PHASE_HEAD, w->cfg->timeout_request_headers);
+        brisk_ctx *r = ctx_get(w);
+        int n = bk_http_parse_head(c->rbuf + c->rpos, avail, &c->scanned, &w->limits, &r->req);
+        if (n == BK_HTTP_INCOMPLETE) {
+            ctx_put(w, r);
+            if (c->rpos > 0) { /* keep the partial head at the front, room behind it */
+                memmove(c->rbuf, c->rbuf + c->rpos, avail);
+                c->rlen = (uint32_t)avail;
+                c->rpos = 0;
+            }
+            break;
+        }
+        c->scanned = 0;
+        if (n < 0) {
+            ctx_put(w, r);
+            bk_conn_send_error(c, -n);
+            break;
+        }
+        dispatch(c, r, n);
+    }
+    c->in_process = false;
+    if (!c->req) bk_conn_resume_reading(c);
+}
+
+void bk_conn_accept(bk_worker *w) {
+    bk_conn *c = calloc(1, sizeof *c);
+    if (!c) return;
+    c->w = w;
+    int rc = w->is_pipe ? uv_pipe_init(w->loop, &c->h.pipe, 0) : uv_tcp_init(w->loop, &c->h.tcp);
+    if (rc != 0) {
+        free(c);
+        return;
+    }
+    c->h.handle.data = c;
+    if (uv_accept(&w->listener.stream, &c->h.stream) != 0) {
+        uv_close(&c->h.handle, (uv_close_cb)free);
+        return;
+    }
+    if (!w->is_pipe) uv_tcp_nodelay(&c->h.tcp, 1);
+    c->next = w->conns;
+    if (w->conns) w->conns->prev = c;
+    w->conns = c;
+    w->nconns++;
+    /* A new connection gets the headers timeout for its first request: a client that
+     * connects and says nothing is the cheapest slowloris. */
+    set_deadline(c, BK_PHASE_IDLE, w->cfg->timeout_request_headers);
+    if (uv_read_start(&c->h.stream, on_alloc, on_read) != 0) bk_conn_close(c);
+}
+
+/* Called by the worker's sweeper timer. */
+void bk_conn_sweep(bk_worker *w, uint64_t now) {
+    bk_conn *next;
+    for (bk_conn *c = w->conns; c; c = next) {
+        next = c->next;
+        if (!c->deadline || now < c->deadline || c->closing) continue;
+        c->deadline = 0;
+        switch (c->phase) {
+        case BK_PHASE_HEAD:
+            brisk_log(BRISK_LOG_DEBUG, "%s: request head not complete in time", bk_conn_peer(c));
+            bk_conn_send_error(c, 408);
+            break;
+        case BK_PHASE_BODY:
+            if (c->req) bk_body_wake(c->req, BRISK_E_TIMEOUT);
+            break;
+        default: /* idle, discard, linger */
+            bk_conn_close(c);
+        }
+    }
+}
+
+/* Graceful shutdown of one connection: idle ones close now, busy ones after the
+ * response they are working on (which then carries Connection: close). */
+void bk_conn_drain(bk_conn *c) {
+    if (c->closing) return;
+    if (c->req) {
+        c->req->keep_alive = false;
+        return;
+    }
+    if (c->phase == BK_PHASE_HEAD) return; /* its response will say Connection: close */
+    if (c->phase == BK_PHASE_IDLE && !c->writing && c->wbuf.len == 0) {
+        bk_conn_close(c);
+        return;
+    }
+    c->close_after_write = true;
+    if (!c->writing) after_drain(c);
+}
+
+void bk_conn_after_resume(bk_conn *c) { bk_conn_flush(c); }

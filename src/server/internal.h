@@ -1,0 +1,178 @@
+/* Structures shared by the files of the server layer. Nothing outside src/server/
+ * includes this. */
+#ifndef BK_SERVER_INTERNAL_H
+#define BK_SERVER_INTERNAL_H
+
+#include <uv.h>
+
+#include "model/json_write.h"
+#include "runtime/arena.h"
+#include "runtime/buf.h"
+#include "runtime/coro.h"
+#include "server/http_parser.h"
+#include "server/server.h"
+
+typedef struct bk_worker bk_worker;
+typedef struct bk_conn bk_conn;
+
+/* What a connection is waiting for; decides what its deadline means. */
+enum bk_phase {
+    BK_PHASE_IDLE,    /* between requests: deadline = keep-alive timeout, close silently */
+    BK_PHASE_HEAD,    /* part of a head arrived: deadline = headers timeout, then 408 */
+    BK_PHASE_ACTIVE,  /* the handler runs: no deadline */
+    BK_PHASE_BODY,    /* the handler waits for body bytes: deadline = body timeout, 408 */
+    BK_PHASE_DISCARD, /* skipping an unread body after the response */
+    BK_PHASE_LINGER,  /* response sent, FIN sent, draining input before close */
+};
+
+struct bk_conn {
+    union {
+        uv_handle_t handle;
+        uv_stream_t stream;
+        uv_tcp_t tcp;
+        uv_pipe_t pipe;
+    } h;
+    bk_worker *w;
+    bk_conn *prev, *next;        /* the worker's list, walked by the timeout sweeper */
+    char *rbuf;                  /* NULL while idle: idle connections hold no buffer */
+    uint32_t rpos, rlen;         /* unconsumed input is rbuf[rpos, rlen) */
+    size_t scanned;              /* parser state for the head starting at rpos */
+    bk_buf wbuf;                 /* responses not yet handed to the kernel */
+    bk_buf wflight;              /* bytes of the write in progress */
+    uv_write_t wreq;
+    uv_shutdown_t sreq;
+    uint64_t deadline;           /* loop ms; 0 = none */
+    brisk_ctx *req;              /* the active request, or NULL */
+    int64_t discard;             /* body bytes still to skip (content-length) */
+    bk_chunked discard_chunked;  /* skipping an unread chunked body */
+    uint32_t nrequests;
+    uint8_t phase;
+    bool writing : 1;
+    bool close_after_write : 1;  /* send what is queued, then linger and close */
+    bool closing : 1;            /* uv_close called */
+    bool in_process : 1;         /* inside conn_process: finishing must not recurse */
+    bool discarding_chunked : 1;
+    bool read_stopped : 1;
+    bool closed : 1;             /* on_close ran */
+    char peer[56];               /* "ip:port", filled on first use */
+};
+
+struct bk_worker {
+    uv_loop_t *loop;
+    const bk_config *cfg;
+    bk_request_fn fn;
+    void *udata;
+    union {
+        uv_handle_t handle;
+        uv_stream_t stream;
+        uv_tcp_t tcp;
+        uv_pipe_t pipe;
+    } listener;
+    bool is_pipe;
+    bool listening;
+    bool draining;
+    uv_timer_t sweeper;
+    uv_timer_t heartbeat_timer;
+    uv_timer_t graceful_timer;
+    uv_signal_t sig_term, sig_int;
+    uv_prepare_t prepare;        /* flushes the access log once per loop iteration */
+    bk_heartbeat *hb;
+    bk_conn *conns;
+    size_t nconns;
+    size_t active_requests;
+    uint64_t served;
+    uint64_t max_requests;       /* with jitter applied; 0 = unlimited */
+    bk_http_limits limits;
+    size_t rbuf_size;
+    /* Free lists, so a warm worker allocates nothing per request. */
+    void *free_rbufs;
+    size_t n_free_rbufs;
+    brisk_ctx *free_ctxs;
+    size_t n_free_ctxs;
+    char date[40];               /* "Date: ...\r\n" */
+    uint64_t date_next_ms;
+    int exit_status;
+};
+
+/* A response header set by the handler or middleware, in the request arena. */
+typedef struct bk_resp_header {
+    struct bk_resp_header *next;
+    const char *name, *value;
+    uint32_t name_len, value_len;
+} bk_resp_header;
+
+#define BK_ARENA_INLINE 2048
+
+struct brisk_ctx {
+    bk_conn *conn;
+    bk_worker *w;
+    bk_coro *co;
+    brisk_ctx *next_free;
+    bk_http_request req;
+    bk_arena arena;
+    uint64_t start_ns;
+    void *app;
+    /* body */
+    int64_t body_left;           /* content-length bytes not yet consumed */
+    bk_chunked chunked;
+    brisk_str body;
+    char *sink;                  /* large content-length body: read straight into here */
+    size_t sink_len, sink_filled;
+    bk_buf chunk_body;           /* decoded chunked body */
+    int wake;                    /* result handed to a suspended reader/writer */
+    bool waiting_body : 1;
+    bool waiting_write : 1;
+    bool body_started : 1;
+    bool body_done : 1;
+    bool continue_sent : 1;
+    /* response */
+    bool replied : 1;
+    bool committed : 1;          /* head written to wbuf */
+    bool streaming : 1;
+    bool stream_chunked : 1;
+    bool stream_ended : 1;
+    bool head_only : 1;          /* HEAD request: no body bytes on the wire */
+    bool keep_alive : 1;
+    bool dead : 1;               /* the connection is gone */
+    bool json_open : 1;
+    int status;
+    bk_resp_header *headers, **headers_tail;
+    size_t mark;                 /* where this response starts in conn->wbuf */
+    size_t body_off;             /* where its body starts in conn->wbuf */
+    uint64_t bytes_out;
+    brisk_json json;
+    char client[64];
+    char inline_arena[BK_ARENA_INLINE];
+    bk_http_header hdrs[];       /* capacity = limit_request_fields */
+};
+
+/* conn.c */
+void bk_conn_accept(bk_worker *w);
+void bk_conn_flush(bk_conn *c);
+void bk_conn_resume_reading(bk_conn *c);
+void bk_conn_close(bk_conn *c);
+void bk_conn_send_error(bk_conn *c, int status);
+/* Called after a suspended request is resumed from a loop callback. */
+void bk_conn_after_resume(bk_conn *c);
+void bk_conn_sweep(bk_worker *w, uint64_t now);
+void bk_conn_drain(bk_conn *c);
+const char *bk_conn_peer(bk_conn *c);
+
+/* worker.c */
+void bk_worker_begin_drain(bk_worker *w);
+void bk_worker_check_drained(bk_worker *w);
+
+/* response.c */
+void bk_response_commit(brisk_ctx *c);
+void bk_response_finish(brisk_ctx *c);
+size_t bk_error_body(int status, char *out, size_t cap);
+
+/* body.c */
+void bk_body_on_read(brisk_ctx *c, size_t nread);
+void bk_body_wake(brisk_ctx *c, int result);
+
+/* date.c */
+const char *bk_date_header(bk_worker *w); /* "Date: <IMF-fixdate>\r\n", 37 bytes */
+#define BK_DATE_HEADER_LEN 37
+
+#endif
