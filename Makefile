@@ -48,8 +48,8 @@ fuzz:
 	CC=clang cmake -S . -B $(FUZZ) -DBRISK_TESTS=OFF -DBRISK_FUZZ=ON -DBRISK_SANITIZE=ON \
 	  -DCMAKE_BUILD_TYPE=Debug >/dev/null
 	cmake --build $(FUZZ) -j$(JOBS)
-	@for f in $(FUZZ)/fuzz_*; do echo "== $$f"; $$f -max_total_time=$${FUZZ_SECONDS:-60} \
-	  -print_final_stats=1 tests/fuzz/corpus/$$(basename $$f) || exit 1; done
+	@for f in $(FUZZ)/fuzz_*; do echo "== $$f"; mkdir -p $$f.corpus; \
+	  $$f -max_total_time=$${FUZZ_SECONDS:-60} -print_final_stats=1 $$f.corpus || exit 1; done
 
 fuzz-ci:
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=30

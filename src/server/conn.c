@@ -13,6 +13,7 @@
 #include "server/internal.h"
 
 #define LINGER_MS 2000
+#define DRAIN_GRACE_MS 500
 #define POOL_MAX 1024
 #define WBUF_KEEP (64 * 1024) /* larger output buffers go back to malloc, not the pool */
 
@@ -558,7 +559,11 @@ void bk_conn_drain(bk_conn *c) {
     }
     if (c->phase == BK_PHASE_HEAD) return; /* its response will say Connection: close */
     if (c->phase == BK_PHASE_IDLE && !c->writing && c->wbuf.len == 0) {
-        bk_conn_close(c);
+        /* Closing an idle connection races with a request the client may be sending
+         * right now, which would then fail. A short grace closes it only once it has
+         * stayed quiet; a request arriving meanwhile is answered with Connection: close. */
+        uint64_t grace = uv_now(c->w->loop) + DRAIN_GRACE_MS;
+        if (!c->deadline || c->deadline > grace) c->deadline = grace;
         return;
     }
     c->close_after_write = true;

@@ -125,11 +125,23 @@ int brisk_response_status(const brisk_ctx *c) { return c->status; }
 bool brisk_response_streamed(const brisk_ctx *c) { return c->streaming; }
 bool brisk_replied(const brisk_ctx *c) { return c->replied; }
 
+/* "HTTP/1.1 200 OK\r\n", formatted once per status code and process. */
+static const char *status_line(int status, size_t *len) {
+    static char lines[600][48];
+    static unsigned char lens[600];
+    if (status < 100 || status > 599) status = 500;
+    if (!lens[status])
+        lens[status] = (unsigned char)snprintf(lines[status], sizeof lines[status],
+                                               "HTTP/1.1 %d %s\r\n", status,
+                                               brisk_status_reason(status));
+    *len = lens[status];
+    return lines[status];
+}
+
 /* The head, written to dst, or only measured when dst is NULL. */
 static size_t head_write(brisk_ctx *c, char *dst, size_t body_len) {
-    char line[64];
-    int ln = snprintf(line, sizeof line, "HTTP/1.1 %d %s\r\n", c->status,
-                      brisk_status_reason(c->status));
+    size_t ln;
+    const char *line = status_line(c->status, &ln);
     char clen[48];
     size_t cl = 0;
     if (c->streaming) {
@@ -153,12 +165,12 @@ static size_t head_write(brisk_ctx *c, char *dst, size_t body_len) {
         conn_len = 24;
     }
     static const char server[] = "Server: brisk\r\n";
-    size_t total = (size_t)ln + sizeof server - 1 + BK_DATE_HEADER_LEN + cl + conn_len + 2;
+    size_t total = ln + sizeof server - 1 + BK_DATE_HEADER_LEN + cl + conn_len + 2;
     for (bk_resp_header *h = c->headers; h; h = h->next) total += h->name_len + h->value_len + 4;
     if (!dst) return total;
     char *p = dst;
 #define PUT(src, n) (memcpy(p, (src), (n)), p += (n))
-    PUT(line, (size_t)ln);
+    PUT(line, ln);
     PUT(server, sizeof server - 1);
     PUT(bk_date_header(c->w), BK_DATE_HEADER_LEN);
     PUT(clen, cl);
@@ -174,8 +186,17 @@ static size_t head_write(brisk_ctx *c, char *dst, size_t body_len) {
     return (size_t)(p - dst);
 }
 
+/* Informational codes cannot end a request; out-of-range ones are not HTTP. */
+static int checked_status(brisk_ctx *c, int status) {
+    if (status >= 200 && status <= 599) return status;
+    brisk_log(BRISK_LOG_ERROR, "%.*s %.*s: invalid response status %d, sending 500",
+              (int)c->req.method_len, c->req.method, (int)c->req.path_len, c->req.path, status);
+    return 500;
+}
+
 /* Starts a buffered body: reserves room for the head at c->mark. */
 static void body_begin(brisk_ctx *c, int status, const char *content_type) {
+    status = checked_status(c, status);
     c->replied = true;
     c->status = status;
     if (content_type) add_header(c, "Content-Type", 12, content_type, strlen(content_type));
@@ -274,6 +295,7 @@ static int wait_write(brisk_ctx *c) {
 int brisk_stream_begin(brisk_ctx *c, int status, const char *content_type) {
     if (c->replied) return BRISK_E_STATE;
     if (c->dead) return BRISK_E_CLOSED;
+    status = checked_status(c, status);
     c->replied = c->streaming = true;
     c->status = status;
     c->stream_chunked = c->req.minor >= 1;
