@@ -31,7 +31,7 @@ endif
 
 B ?= $(BUILD)
 unit:
-	./$(B)/unit_tests --jobs $(JOBS) --timeout 120
+	timeout 900 ./$(B)/unit_tests --jobs $(JOBS)
 
 http:
 	BRISK_BUILD=$(abspath $(B)) $(PY) -m pytest -q -p no:cacheprovider tests/http

@@ -159,7 +159,8 @@ const char *bk_conn_peer(bk_conn *c) {
 
 static void on_shutdown(uv_shutdown_t *req, int status) {
     bk_conn *c = req->data;
-    if (status < 0) bk_conn_close(c);
+    /* The client already sent its FIN: nothing left to drain. */
+    if (status < 0 || c->read_eof) bk_conn_close(c);
 }
 
 /* Everything queued is on the wire. */
@@ -169,7 +170,8 @@ static void after_drain(bk_conn *c) {
         bk_body_wake(r, 0);
         return;
     }
-    if (c->close_after_write && !r && c->phase != BK_PHASE_LINGER && !c->closing) {
+    if (c->close_after_write && !r && !c->writing && c->wbuf.len == 0 &&
+        c->phase != BK_PHASE_LINGER && !c->closing) {
         /* Lingering close: send FIN, keep reading (and dropping) what the client still
          * sends, so the kernel does not answer it with a RST that could destroy the
          * response before the client read it. */
@@ -322,12 +324,14 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
          * it (printf | nc does), so answer first and close afterwards. */
         if (nread == UV_EOF && r && !r->waiting_body && c->phase != BK_PHASE_LINGER) {
             c->close_after_write = true;
+            c->read_eof = true;
             uv_read_stop(s);
             c->read_stopped = true;
             return;
         }
-        if (nread == UV_EOF && !r && c->wbuf.len && !c->closing && c->phase != BK_PHASE_LINGER) {
+        if (nread == UV_EOF && !r && (c->wbuf.len || c->writing) && !c->closing && c->phase != BK_PHASE_LINGER) {
             c->close_after_write = true;
+            c->read_eof = true;
             uv_read_stop(s);
             c->read_stopped = true;
             bk_conn_flush(c);

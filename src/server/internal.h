@@ -54,6 +54,7 @@ struct bk_conn {
     bool discarding_chunked : 1;
     bool read_stopped : 1;
     bool closed : 1;             /* on_close ran */
+    bool read_eof : 1;           /* the client half-closed */
     char peer[56];               /* "ip:port", filled on first use */
 };
 
