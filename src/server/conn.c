@@ -410,7 +410,7 @@ static void dispatch(bk_conn *c, brisk_ctx *r, int head_len) {
         return;
     }
     r->keep_alive = (r->req.flags & BK_REQ_KEEP_ALIVE) && !w->draining;
-    r->head_only = r->req.method_len == 4 && memcmp(r->req.method, "HEAD", 4) == 0;
+    r->head_only = r->req.method_id == BK_METHOD_HEAD;
     r->body_left = r->req.content_length > 0 ? r->req.content_length : 0;
     r->body_done = !has_body;
     if (r->req.flags & BK_REQ_CHUNKED) bk_chunked_init(&r->chunked);
