@@ -23,13 +23,12 @@ void bk_buf_free(bk_buf *b) {
 }
 
 size_t bk_fmt_u64(char *out, unsigned long long v) {
-    char tmp[24];
-    size_t n = 0;
+    size_t n = bk_u64_digits(v);
+    char *p = out + n;
     do {
-        tmp[n++] = (char)('0' + v % 10);
+        *--p = (char)('0' + v % 10);
         v /= 10;
     } while (v);
-    for (size_t i = 0; i < n; i++) out[i] = tmp[n - 1 - i];
     return n;
 }
 

@@ -31,6 +31,12 @@ static inline void bk_buf_putc(bk_buf *b, char ch) {
 
 /* Writes the decimal form of v; returns the number of digits. */
 size_t bk_fmt_u64(char *out, unsigned long long v);
+
+static inline size_t bk_u64_digits(unsigned long long v) {
+    size_t n = 1;
+    while (v >= 10000) v /= 10000, n += 4;
+    return n + (v >= 10) + (v >= 100) + (v >= 1000);
+}
 void bk_buf_u64(bk_buf *b, unsigned long long v);
 
 #endif

@@ -85,8 +85,9 @@ static int read_chunked(brisk_ctx *r) {
                 return 0;
             }
         }
-        /* Everything buffered is decoded: read the next bytes into the same space. */
-        c->rlen = c->rpos;
+        /* Everything buffered is decoded (and copied out): read the next bytes into the
+         * space right after the head, which must stay where it is. */
+        c->rpos = c->rlen = r->body_start;
         int rc = wait_body(r);
         if (rc) return rc == BRISK_E_CLOSED ? rc : fail(r, rc);
     }

@@ -373,12 +373,17 @@ static void run_request(void *arg) {
     bk_response_finish(r);
 }
 
+/* Behind a trusted proxy the log names the real client, as Uvicorn's does. */
+static const char *w_client(brisk_ctx *r) {
+    return r->w->cfg->proxy_headers ? brisk_client(r).ptr : bk_conn_peer(r->conn);
+}
+
 static void log_access(brisk_ctx *r) {
     char line[1024];
     double ms = (double)(uv_hrtime() - r->start_ns) / 1e6;
     int tl = r->req.target_len > 600 ? 600 : (int)r->req.target_len;
     int n = snprintf(line, sizeof line, "INFO:     %s - \"%.*s %.*s HTTP/1.%d\" %d %.2fms\n",
-                     bk_conn_peer(r->conn), (int)r->req.method_len, r->req.method, tl,
+                     w_client(r), (int)r->req.method_len, r->req.method, tl,
                      r->req.target, r->req.minor, r->status, ms);
     if (n > (int)sizeof line - 1) n = (int)sizeof line - 1;
     bk_access_log_append(line, (size_t)n);
@@ -391,6 +396,11 @@ static void dispatch(bk_conn *c, brisk_ctx *r, int head_len) {
     c->rpos += (uint32_t)head_len;
     c->nrequests++;
     bool has_body = (r->req.flags & BK_REQ_CHUNKED) || r->req.content_length > 0;
+    if (r->req.minor == 1 && !(r->req.flags & BK_REQ_HAS_HOST)) {
+        ctx_put(w, r);
+        bk_conn_send_error(c, 400); /* RFC 9112 §3.2: a 1.1 request without Host */
+        return;
+    }
     if (r->req.content_length > 0 && (size_t)r->req.content_length > cfg->limit_request_body) {
         ctx_put(w, r);
         bk_conn_send_error(c, 413);
@@ -410,12 +420,16 @@ static void dispatch(bk_conn *c, brisk_ctx *r, int head_len) {
         return;
     }
     r->keep_alive = (r->req.flags & BK_REQ_KEEP_ALIVE) && !w->draining;
+    /* The request that reaches --limit-max-requests tells its client the connection ends. */
+    if (w->max_requests && w->served + w->active_requests + 1 >= w->max_requests)
+        r->keep_alive = false;
     r->head_only = r->req.method_id == BK_METHOD_HEAD;
     r->body_left = r->req.content_length > 0 ? r->req.content_length : 0;
     r->body_done = !has_body;
     if (r->req.flags & BK_REQ_CHUNKED) bk_chunked_init(&r->chunked);
     if (cfg->access_log) r->start_ns = uv_hrtime();
     r->mark = c->wbuf.len;
+    r->body_start = c->rpos;
     c->req = r;
     set_deadline(c, BK_PHASE_ACTIVE, 0);
     w->active_requests++;

@@ -551,6 +551,7 @@ static int finish_head(bk_http_request *req, int head_len) {
 
     if (req->minor == 1 ? !(conn & CONN_CLOSE) : (conn & CONN_KEEP_ALIVE) && !(conn & CONN_CLOSE))
         req->flags |= BK_REQ_KEEP_ALIVE;
+    if (has_host) req->flags |= BK_REQ_HAS_HOST;
     /* HTTP/1.0 recipients must ignore both (RFC 9110 §7.8, §10.1.1). */
     if (req->minor == 1) {
         if (has_upgrade && (conn & CONN_UPGRADE)) req->flags |= BK_REQ_UPGRADE;

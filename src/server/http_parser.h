@@ -29,7 +29,8 @@ typedef struct bk_http_limits {
 #define BK_HTTP_MAX_URI_CAP 0xFFFFFFu
 #define BK_HTTP_MAX_HEADERS_CAP 0xFFFFFFu
 
-enum { BK_REQ_CHUNKED = 1, BK_REQ_KEEP_ALIVE = 2, BK_REQ_EXPECT_CONTINUE = 4, BK_REQ_UPGRADE = 8 };
+enum { BK_REQ_CHUNKED = 1, BK_REQ_KEEP_ALIVE = 2, BK_REQ_EXPECT_CONTINUE = 4, BK_REQ_UPGRADE = 8,
+       BK_REQ_HAS_HOST = 16 /* the server refuses HTTP/1.1 without Host (RFC 9112 §3.2) */ };
 
 /* Methods brisk knows. Any other token is answered 501 (RFC 9110 §9.1), so a parsed request
    always has one of these; the router can index by it instead of comparing strings. */

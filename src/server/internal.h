@@ -115,6 +115,7 @@ struct brisk_ctx {
     void *app;
     /* body */
     int64_t body_left;           /* content-length bytes not yet consumed */
+    uint32_t body_start;         /* offset in conn->rbuf where the body began */
     bk_chunked chunked;
     brisk_str body;
     char *sink;                  /* large content-length body: read straight into here */
@@ -137,6 +138,8 @@ struct brisk_ctx {
     bool dead : 1;               /* the connection is gone */
     bool json_open : 1;
     int status;
+    const char *ctype;           /* Content-Type of the reply, unless a header sets it */
+    uint32_t ctype_len;
     bk_resp_header *headers, **headers_tail;
     size_t mark;                 /* where this response starts in conn->wbuf */
     size_t body_off;             /* where its body starts in conn->wbuf */

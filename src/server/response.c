@@ -4,6 +4,7 @@
  * is sized for the head as it stands when the body starts, so usually nothing moves. */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "runtime/log.h"
 #include "server/internal.h"
@@ -115,6 +116,8 @@ int brisk_set_header(brisk_ctx *c, const char *name, const char *value) {
 
 brisk_str brisk_response_header(const brisk_ctx *c, const char *name) {
     size_t nl = strlen(name);
+    if (c->ctype && nl == 12 && strcasecmp(name, "Content-Type") == 0)
+        return (brisk_str){c->ctype, c->ctype_len};
     for (bk_resp_header *h = c->headers; h; h = h->next)
         if (h->name_len == nl && strncasecmp(h->name, name, nl) == 0)
             return (brisk_str){h->value, h->value_len};
@@ -150,10 +153,14 @@ static size_t head_write(brisk_ctx *c, char *dst, size_t body_len) {
             cl = 28;
         }
     } else if (status_has_body(c->status)) {
-        memcpy(clen, "Content-Length: ", 16);
-        cl = 16 + bk_fmt_u64(clen + 16, body_len);
-        clen[cl++] = '\r';
-        clen[cl++] = '\n';
+        if (dst) {
+            memcpy(clen, "Content-Length: ", 16);
+            cl = 16 + bk_fmt_u64(clen + 16, body_len);
+            clen[cl++] = '\r';
+            clen[cl++] = '\n';
+        } else {
+            cl = 18 + bk_u64_digits(body_len);
+        }
     }
     const char *conn = NULL;
     size_t conn_len = 0;
@@ -166,6 +173,7 @@ static size_t head_write(brisk_ctx *c, char *dst, size_t body_len) {
     }
     static const char server[] = "Server: brisk\r\n";
     size_t total = ln + sizeof server - 1 + BK_DATE_HEADER_LEN + cl + conn_len + 2;
+    if (c->ctype) total += 16 + c->ctype_len;
     for (bk_resp_header *h = c->headers; h; h = h->next) total += h->name_len + h->value_len + 4;
     if (!dst) return total;
     char *p = dst;
@@ -174,6 +182,11 @@ static size_t head_write(brisk_ctx *c, char *dst, size_t body_len) {
     PUT(server, sizeof server - 1);
     PUT(bk_date_header(c->w), BK_DATE_HEADER_LEN);
     PUT(clen, cl);
+    if (c->ctype) {
+        PUT("Content-Type: ", 14);
+        PUT(c->ctype, c->ctype_len);
+        PUT("\r\n", 2);
+    }
     if (conn) PUT(conn, conn_len);
     for (bk_resp_header *h = c->headers; h; h = h->next) {
         PUT(h->name, h->name_len);
@@ -186,6 +199,17 @@ static size_t head_write(brisk_ctx *c, char *dst, size_t body_len) {
     return (size_t)(p - dst);
 }
 
+/* Content-Type given with the reply; a Content-Type header set explicitly wins, as in
+ * Starlette. brisk's own types are literals and need no copy. */
+static void set_content_type(brisk_ctx *c, const char *ct, bool literal) {
+    if (!ct) return;
+    for (bk_resp_header *h = c->headers; h; h = h->next)
+        if (h->name_len == 12 && strncasecmp(h->name, "Content-Type", 12) == 0) return;
+    size_t n = strlen(ct);
+    c->ctype = literal ? ct : bk_arena_strndup(&c->arena, ct, n);
+    c->ctype_len = (uint32_t)n;
+}
+
 /* Informational codes cannot end a request; out-of-range ones are not HTTP. */
 static int checked_status(brisk_ctx *c, int status) {
     if (status >= 200 && status <= 599) return status;
@@ -195,11 +219,11 @@ static int checked_status(brisk_ctx *c, int status) {
 }
 
 /* Starts a buffered body: reserves room for the head at c->mark. */
-static void body_begin(brisk_ctx *c, int status, const char *content_type) {
+static void body_begin(brisk_ctx *c, int status, const char *content_type, bool literal) {
     status = checked_status(c, status);
     c->replied = true;
     c->status = status;
-    if (content_type) add_header(c, "Content-Type", 12, content_type, strlen(content_type));
+    set_content_type(c, content_type, literal);
     bk_buf *o = &c->conn->wbuf;
     c->mark = o->len;
     size_t room = head_write(c, NULL, 99); /* two digits: most API bodies */
@@ -231,12 +255,17 @@ void brisk_reply(brisk_ctx *c, int status, const char *content_type, const void 
                   (int)c->req.method_len, c->req.method, (int)c->req.path_len, c->req.path);
         return;
     }
-    body_begin(c, status, content_type);
+    body_begin(c, status, content_type, false);
     bk_buf_append(&c->conn->wbuf, body, len);
 }
 
 void brisk_reply_text(brisk_ctx *c, int status, const char *text) {
-    brisk_reply(c, status, "text/plain; charset=utf-8", text, strlen(text));
+    if (c->replied) {
+        brisk_reply(c, status, NULL, NULL, 0); /* logs the double reply */
+        return;
+    }
+    body_begin(c, status, "text/plain; charset=utf-8", true);
+    bk_buf_append(&c->conn->wbuf, text, strlen(text));
 }
 
 void brisk_reply_empty(brisk_ctx *c, int status) { brisk_reply(c, status, NULL, "", 0); }
@@ -262,7 +291,7 @@ brisk_json *brisk_json_begin(brisk_ctx *c, int status) {
         bk_json_init(j, scratch);
         return j;
     }
-    body_begin(c, status, "application/json");
+    body_begin(c, status, "application/json", true);
     bk_json_init(&c->json, &c->conn->wbuf);
     c->json_open = true;
     return &c->json;
@@ -300,7 +329,7 @@ int brisk_stream_begin(brisk_ctx *c, int status, const char *content_type) {
     c->status = status;
     c->stream_chunked = c->req.minor >= 1;
     if (!c->stream_chunked) c->keep_alive = false; /* HTTP/1.0: the close ends the body */
-    if (content_type) add_header(c, "Content-Type", 12, content_type, strlen(content_type));
+    set_content_type(c, content_type, false);
     bk_buf *o = &c->conn->wbuf;
     c->mark = o->len;
     size_t head = head_write(c, NULL, 0);
@@ -357,6 +386,10 @@ void bk_response_finish(brisk_ctx *c) {
         brisk_reply_error(c, 500, "Internal Server Error");
     }
     if (c->json_open) brisk_json_end(c, &c->json);
+    /* A client told to wait for 100 Continue that never came will not send the body;
+     * one that sends it anyway cannot be told apart from its next request. */
+    if (!c->body_done && (c->req.flags & BK_REQ_EXPECT_CONTINUE) && !c->continue_sent)
+        c->keep_alive = false;
     if (c->streaming)
         brisk_stream_end(c);
     else

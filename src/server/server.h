@@ -39,7 +39,7 @@ typedef struct bk_config {
 typedef void (*bk_request_fn)(brisk_ctx *c, void *udata);
 
 /* Shared with the master through an anonymous shared mapping: the worker bumps `beat`
- * every second; the master kills a worker whose beat stops. */
+ * four times a second; the master kills a worker whose beat stops. */
 typedef struct bk_heartbeat {
     volatile uint64_t beat_ms;
     volatile int ready;

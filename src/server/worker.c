@@ -11,6 +11,7 @@
 #include "server/internal.h"
 
 #define SWEEP_MS 250
+#define HEARTBEAT_MS 250 /* the master's kill comes at most this late or early */
 
 static void on_connection(uv_stream_t *server, int status) {
     bk_worker *w = server->data;
@@ -146,7 +147,7 @@ int bk_worker_run(const bk_config *cfg, int listen_fd, bk_request_fn fn, void *u
     uv_timer_start(&w.sweeper, on_sweep, SWEEP_MS, SWEEP_MS);
     uv_timer_init(&loop, &w.heartbeat_timer);
     w.heartbeat_timer.data = &w;
-    uv_timer_start(&w.heartbeat_timer, on_heartbeat, 0, 1000);
+    uv_timer_start(&w.heartbeat_timer, on_heartbeat, 0, HEARTBEAT_MS);
     uv_signal_init(&loop, &w.sig_term);
     w.sig_term.data = &w;
     uv_signal_start(&w.sig_term, on_signal, SIGTERM);

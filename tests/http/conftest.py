@@ -1,0 +1,258 @@
+"""Fixtures for the black-box HTTP tests: start tests/http/apps/testapp, talk to it, and
+make sure every process it started is gone afterwards.
+
+The server binary comes from $BRISK_BUILD/apps/testapp (BRISK_BUILD: an absolute path to a
+CMake build directory; default <repo>/build).
+
+pytest-timeout is not installed here, so every test runs under an alarm (see the
+`time_limit` marker) on top of the timeouts every socket and client sets itself.
+"""
+import os
+import re
+import resource
+import signal
+import socket
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+BUILD = Path(os.environ.get("BRISK_BUILD") or REPO / "build")
+APP = BUILD / "apps" / "testapp"
+
+DEFAULT_TIME_LIMIT = 60  # seconds per test, unless marked otherwise
+STOP_TIMEOUT = 10.0      # SIGTERM → exit, before SIGKILL
+
+# 1000 concurrent clients need 1000 descriptors here and in the server (which inherits
+# this limit).
+_soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+_want = 8192 if _hard == resource.RLIM_INFINITY else min(_hard, 8192)
+if _soft < _want:
+    resource.setrlimit(resource.RLIMIT_NOFILE, (_want, _hard))
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "time_limit(seconds): fail the test if it runs longer than this")
+
+
+class TimeLimitExceeded(Exception):
+    """Raised inside a test that ran past its time limit."""
+
+
+@pytest.fixture(autouse=True)
+def _time_limit(request):
+    marker = request.node.get_closest_marker("time_limit")
+    limit = marker.args[0] if marker else DEFAULT_TIME_LIMIT
+
+    def on_alarm(signum, frame):
+        raise TimeLimitExceeded(f"test exceeded its time limit of {limit}s")
+
+    old = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, limit)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+# ---- processes ---------------------------------------------------------------------
+
+def children_of(pid):
+    """Pids whose parent is pid (from /proc, so zombies count too)."""
+    kids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        # "pid (comm) state ppid ...": comm may contain spaces or parentheses.
+        fields = stat[stat.rindex(b")") + 2:].split()
+        if int(fields[1]) == pid:
+            kids.append(int(entry))
+    return kids
+
+
+def live_children_of(pid):
+    """Children that are not zombies."""
+    return [k for k in children_of(pid) if process_state(k) not in (None, "Z")]
+
+
+def process_state(pid):
+    """The one-letter state of pid, or None when it does not exist."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read()
+    except OSError:
+        return None
+    return stat[stat.rindex(b")") + 2:].split()[0].decode()
+
+
+def alive(pid):
+    return process_state(pid) not in (None, "Z")
+
+
+def wait_until(predicate, timeout, interval=0.02):
+    """Polls predicate until it is truthy (returns its value) or timeout passes (None)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            return None
+        time.sleep(interval)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+SERVER_ENV = {"WEB_CONCURRENCY", "FORWARDED_ALLOW_IPS"}
+READY_RE = re.compile(r"brisk running on (?:http://127\.0\.0\.1:(\d+)|unix:(\S+))")
+
+
+class Server:
+    """One running testapp: its master process, log and address."""
+
+    def __init__(self, args=(), env=None, start_timeout=10.0):
+        env = env or {}
+        given = _has_addr(args) or "BRISK_PORT" in env or "BRISK_UDS" in env
+        self.args = list(args) if given else ["--port", "0", *args]
+        self.host = "127.0.0.1"
+        self.port = None
+        self.uds = None
+        self._lines = []
+        self._lines_lock = threading.Lock()
+        # Only the variables a test sets may configure the server.
+        full_env = {k: v for k, v in os.environ.items()
+                    if not k.startswith("BRISK_") and k not in SERVER_ENV}
+        full_env.update(env)
+        self.proc = subprocess.Popen(
+            [str(APP), *self.args], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE, env=full_env)
+        self.pid = self.proc.pid
+        self._reader = threading.Thread(target=self._read_log, daemon=True)
+        self._reader.start()
+        m = self.wait_log(READY_RE, start_timeout)
+        if not m:
+            self.stop()
+            raise AssertionError(f"server did not start; log:\n{self.log}")
+        if m.group(1):
+            self.port = int(m.group(1))
+        else:
+            self.uds = m.group(2)
+        assert wait_until(self._accepts, start_timeout), "server does not accept connections"
+        self.initial_workers = set(self.workers())
+
+    def _read_log(self):
+        for raw in self.proc.stderr:
+            with self._lines_lock:
+                self._lines.append(raw.decode("utf-8", "replace"))
+
+    def _accepts(self):
+        try:
+            self.connect(timeout=1).close()
+            return True
+        except OSError:
+            return False
+
+    @property
+    def log(self):
+        with self._lines_lock:
+            return "".join(self._lines)
+
+    def wait_log(self, pattern, timeout=5.0, start=0):
+        """The first match of pattern (a regex) in the log from character `start`."""
+        rx = re.compile(pattern) if isinstance(pattern, str) else pattern
+        return wait_until(lambda: rx.search(self.log, start), timeout)
+
+    @property
+    def url(self):
+        return f"http://{self.host}:{self.port}" if self.port else "http://localhost"
+
+    @property
+    def addr(self):
+        return (self.host, self.port)
+
+    def connect(self, timeout=5.0):
+        if self.uds:
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.settimeout(timeout)
+            s.connect(self.uds)
+            return s
+        return socket.create_connection(self.addr, timeout=timeout)
+
+    def workers(self):
+        return live_children_of(self.pid)
+
+    def signal(self, signo):
+        os.kill(self.pid, signo)
+
+    def wait_exit(self, timeout):
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def stop(self):
+        """SIGTERM, then SIGKILL after a bound; returns the pids still alive afterwards."""
+        family = set(children_of(self.pid))
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            if self.wait_exit(STOP_TIMEOUT) is None:
+                family |= set(children_of(self.pid))
+                self.proc.kill()
+                self.proc.wait(5)
+        self._reader.join(5)
+        # Workers die with their master (they also get SIGTERM via PDEATHSIG).
+        wait_until(lambda: not any(alive(p) for p in family), 5)
+        left = [p for p in family if alive(p)]
+        for p in left:
+            try:
+                os.kill(p, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        return left
+
+
+def _has_addr(args):
+    return any(a in ("--port", "--uds") or a.startswith(("--port=", "--uds=")) for a in args)
+
+
+@pytest.fixture
+def server_factory():
+    """server_factory(*cli_args, env={...}) → a started Server; all are stopped at the end
+    of the test, and the test errors if any of their processes survives."""
+    servers = []
+
+    def start(*args, env=None):
+        s = Server(args, env=env)
+        servers.append(s)
+        return s
+
+    yield start
+    problems = []
+    for s in servers:
+        killed_by_force = s.proc.poll() is None
+        left = s.stop()
+        if left:
+            problems.append(f"server {s.pid} left processes behind: {left}")
+        if killed_by_force and s.proc.returncode == -signal.SIGKILL:
+            problems.append(f"server {s.pid} ignored SIGTERM for {STOP_TIMEOUT}s")
+    assert not problems, "; ".join(problems)
+
+
+@pytest.fixture
+def server(server_factory):
+    """A default single-worker server."""
+    return server_factory()
