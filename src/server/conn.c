@@ -588,4 +588,3 @@ void bk_conn_drain(bk_conn *c) {
     if (!c->writing) after_drain(c);
 }
 
-void bk_conn_after_resume(bk_conn *c) { bk_conn_flush(c); }

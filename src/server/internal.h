@@ -156,8 +156,6 @@ void bk_conn_flush(bk_conn *c);
 void bk_conn_resume_reading(bk_conn *c);
 void bk_conn_close(bk_conn *c);
 void bk_conn_send_error(bk_conn *c, int status);
-/* Called after a suspended request is resumed from a loop callback. */
-void bk_conn_after_resume(bk_conn *c);
 void bk_conn_sweep(bk_worker *w, uint64_t now);
 void bk_conn_drain(bk_conn *c);
 const char *bk_conn_peer(bk_conn *c);

@@ -38,6 +38,7 @@ typedef struct slot {
     uint64_t respawn_at;  /* when pid == 0: when to fork the next worker */
     uint64_t backoff_ms;
     pid_t rolling_old;    /* SIGHUP: the worker the current one replaces, until it is ready */
+    bool rolled;          /* SIGHUP: the replacement was forked */
 } slot;
 
 typedef struct retired {
@@ -186,17 +187,15 @@ static void reap(void) {
             M.hb_used[M.retired[i].hb] = false;
             M.retired[i] = M.retired[--M.nretired];
             found = true;
+            /* A worker being replaced that went away early must not be signalled later:
+             * its pid may belong to someone else by then. */
+            for (int k = 0; k < M.nslots; k++)
+                if (M.slots[k].rolling_old == pid) M.slots[k].rolling_old = 0;
             break;
         }
         for (int i = 0; i < M.nslots && !found; i++) {
             slot *s = &M.slots[i];
-            if (!s->used) continue;
-            if (s->rolling_old == pid) { /* the replaced worker went away early */
-                s->rolling_old = 0;
-                found = true;
-                break;
-            }
-            if (s->pid != pid) continue;
+            if (!s->used || s->pid != pid) continue;
             found = true;
             M.hb_used[s->hb] = false;
             s->pid = 0;
@@ -221,7 +220,6 @@ static void reap(void) {
             brisk_log(clean ? BRISK_LOG_INFO : BRISK_LOG_ERROR, "%s; restarting it%s", why,
                       s->backoff_ms ? " after a back-off" : "");
         }
-        (void)found;
     }
 }
 
@@ -284,27 +282,31 @@ static void handle_signal(int signo) {
 static void roll_step(void) {
     while (M.roll_next >= 0 && M.roll_next < M.nslots) {
         slot *s = &M.slots[M.roll_next];
-        if (!s->used || s->retiring || s->pid == 0) {
+        if (!s->used || s->retiring || (s->pid == 0 && !s->rolled)) {
             M.roll_next++;
             continue;
         }
-        if (!s->rolling_old) {
+        if (!s->rolling_old && !s->rolled) {
             pid_t old = s->pid;
             int old_hb = s->hb;
             if (!spawn(M.roll_next)) return;
             s->rolling_old = old;
+            s->rolled = true;
             /* The old worker is tracked as retired from now on (its heartbeat slot too). */
             if (M.nretired < MAX_RETIRED)
                 M.retired[M.nretired++] = (retired){old, old_hb, UINT64_MAX};
             return;
         }
-        if (!M.hbs[s->hb].ready) return;
-        for (int i = 0; i < M.nretired; i++)
-            if (M.retired[i].pid == s->rolling_old)
-                M.retired[i].kill_at =
-                    now_ms() + (uint64_t)(M.cfg->timeout_graceful_shutdown * 1000) + 5000;
-        kill(s->rolling_old, SIGTERM);
+        if (s->pid == 0 || !M.hbs[s->hb].ready) return; /* a crashed new one respawns */
+        if (s->rolling_old) {
+            for (int i = 0; i < M.nretired; i++)
+                if (M.retired[i].pid == s->rolling_old)
+                    M.retired[i].kill_at =
+                        now_ms() + (uint64_t)(M.cfg->timeout_graceful_shutdown * 1000) + 5000;
+            kill(s->rolling_old, SIGTERM);
+        }
         s->rolling_old = 0;
+        s->rolled = false;
         M.roll_next++;
     }
     if (M.roll_next >= M.nslots) {

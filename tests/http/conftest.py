@@ -118,6 +118,7 @@ def free_port():
 
 
 SERVER_ENV = {"WEB_CONCURRENCY", "FORWARDED_ALLOW_IPS"}
+SANITIZER_RE = re.compile(r"ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:")
 READY_RE = re.compile(r"brisk running on (?:http://127\.0\.0\.1:(\d+)|unix:(\S+))")
 
 
@@ -249,6 +250,12 @@ def server_factory():
             problems.append(f"server {s.pid} left processes behind: {left}")
         if killed_by_force and s.proc.returncode == -signal.SIGKILL:
             problems.append(f"server {s.pid} ignored SIGTERM for {STOP_TIMEOUT}s")
+        # Under `make sanitize` a finding in any worker must fail the test, even though
+        # the supervisor would hide it by respawning the worker.
+        report = SANITIZER_RE.search(s.log)
+        if report:
+            start = max(0, report.start() - 200)
+            problems.append(f"server {s.pid} sanitizer report:\n{s.log[start:start + 3000]}")
     assert not problems, "; ".join(problems)
 
 

@@ -167,7 +167,7 @@ Test(http_parser, simple_get) {
     expect_view(p.req.headers[1].name, p.req.headers[1].name_len, "Accept");
     expect_view(p.req.headers[1].value, p.req.headers[1].value_len, "*/*");
     cr_assert_eq(p.req.content_length, -1);
-    cr_assert_eq(p.req.flags, BK_REQ_KEEP_ALIVE);
+    cr_assert_eq(p.req.flags, BK_REQ_KEEP_ALIVE | BK_REQ_HAS_HOST);
     /* views point into the caller's buffer, nothing was copied */
     cr_assert(p.req.method == p.buf && p.req.headers[1].value > p.buf &&
               p.req.headers[1].value < p.buf + strlen(s));
@@ -896,4 +896,10 @@ Test(http_parser, chunked_out_of_place) {
     cr_assert_eq(bk_chunked_decode(&d, s, strlen(s), out, &used, &made), 1);
     cr_assert_eq(made, 9);
     cr_assert(memcmp(out, "Wikipedia", 9) == 0);
+}
+
+Test(http_parser, host_flag) {
+    cr_assert(flags_of("GET / HTTP/1.1\r\nHost: a\r\n\r\n") & BK_REQ_HAS_HOST);
+    cr_assert(!(flags_of("GET / HTTP/1.1\r\n\r\n") & BK_REQ_HAS_HOST));
+    cr_assert(!(flags_of("GET / HTTP/1.0\r\nX-Host: a\r\n\r\n") & BK_REQ_HAS_HOST));
 }
