@@ -49,7 +49,8 @@ fuzz:
 	  -DCMAKE_BUILD_TYPE=Debug >/dev/null
 	cmake --build $(FUZZ) -j$(JOBS)
 	@for f in $(FUZZ)/fuzz_*; do echo "== $$f"; mkdir -p $$f.corpus; \
-	  $$f -max_total_time=$${FUZZ_SECONDS:-60} -print_final_stats=1 $$f.corpus || exit 1; done
+	  $$f -max_total_time=$${FUZZ_SECONDS:-60} -print_final_stats=1 $$f.corpus \
+	  tests/fuzz/seeds/$$(basename $$f) || exit 1; done
 
 fuzz-ci:
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=30
