@@ -7,8 +7,11 @@ case "${1:-run}" in
   run) ;;
   test) want+=(libcriterion-dev python3 python3-pytest python3-httpx python3-h11
               python3-websockets clang libclang-rt-14-dev) ;;
-  bench) want+=(wrk nginx-light golang-go nodejs npm python3-fastapi python3-uvicorn
-               python3-flask gunicorn procps) ;;
+  bench) want+=(wrk nginx-light golang-go python3-fastapi python3-uvicorn python3-uvloop
+               python3-httptools python3-flask gunicorn procps)
+         # A Node.js from elsewhere (e.g. nodesource, which bundles npm) conflicts with
+         # Debian's npm package: keep whichever node and npm the machine already has.
+         command -v node >/dev/null && command -v npm >/dev/null || want+=(nodejs npm) ;;
   *) echo "usage: $0 run|test|bench" >&2; exit 2 ;;
 esac
 missing=()

@@ -1,0 +1,97 @@
+/*
+ * bench_brisk — the brisk side of the side-by-side benchmark (bench/run.sh).
+ *
+ * The same four routes every peer in bench/peers/ serves:
+ *   GET /plaintext          200 text/plain        Hello, World!
+ *   GET /json               200 application/json  {"message":"Hello, World!"}   (encoded per request)
+ *   GET /items/{item_id}    200 application/json  {"item_id":<int>,"q":"<q>"|null}
+ *   GET /sleep?ms=100       sleeps without blocking the worker, then 200 "ok"
+ * plus GET /health for the benchmark's readiness probe.
+ *
+ * Run: bench_brisk --host 127.0.0.1 --port 8000 --workers 1 --no-access-log
+ */
+#include <brisk.h>
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Parses a whole view as a decimal int64 (optional leading '-'); false on anything else. */
+static bool parse_i64(brisk_str s, int64_t *out) {
+    size_t i = 0;
+    bool neg = false;
+    if (s.ptr == NULL || s.len == 0) return false;
+    if (s.ptr[0] == '-') {
+        neg = true;
+        i = 1;
+        if (s.len == 1) return false;
+    }
+    uint64_t v = 0;
+    const uint64_t limit = neg ? (uint64_t)INT64_MAX + 1u : (uint64_t)INT64_MAX;
+    for (; i < s.len; i++) {
+        char ch = s.ptr[i];
+        if (ch < '0' || ch > '9') return false;
+        unsigned d = (unsigned)(ch - '0');
+        if (v > (limit - d) / 10u) return false; /* overflow */
+        v = v * 10u + d;
+    }
+    *out = neg ? (int64_t)(0u - v) : (int64_t)v;
+    return true;
+}
+
+static void plaintext(brisk_ctx *c) {
+    brisk_reply_text(c, 200, "Hello, World!");
+}
+
+static void json_message(brisk_ctx *c) {
+    brisk_json *j = brisk_json_begin(c, 200);
+    brisk_json_obj(j);
+    brisk_json_key(j, "message");
+    brisk_json_string(j, "Hello, World!");
+    brisk_json_end_obj(j);
+    brisk_json_end(c, j);
+}
+
+static void read_item(brisk_ctx *c) {
+    int64_t id;
+    if (!parse_i64(brisk_path_param(c, "item_id"), &id)) {
+        brisk_reply_error(c, 422, "item_id must be an integer");
+        return;
+    }
+    brisk_str q = brisk_query_param(c, "q");
+    brisk_json *j = brisk_json_begin(c, 200);
+    brisk_json_obj(j);
+    brisk_json_key(j, "item_id");
+    brisk_json_int(j, id);
+    brisk_json_key(j, "q");
+    if (q.ptr != NULL)
+        brisk_json_string_n(j, q.ptr, q.len);
+    else
+        brisk_json_null(j);
+    brisk_json_end_obj(j);
+    brisk_json_end(c, j);
+}
+
+static void sleep_ms(brisk_ctx *c) {
+    int64_t ms = 100;
+    brisk_str s = brisk_query_param(c, "ms");
+    if (s.ptr != NULL && (!parse_i64(s, &ms) || ms < 0)) {
+        brisk_reply_error(c, 422, "ms must be a non-negative integer");
+        return;
+    }
+    brisk_sleep(c, (uint64_t)ms); /* suspends this request only */
+    brisk_reply_text(c, 200, "ok");
+}
+
+static void health(brisk_ctx *c) {
+    brisk_reply_text(c, 200, "ok");
+}
+
+int main(int argc, char **argv) {
+    brisk_app *app = brisk_app_new(.title = "brisk benchmark", .version = BRISK_VERSION);
+    BRISK_GET(app, "/plaintext", plaintext);
+    BRISK_GET(app, "/json", json_message);
+    BRISK_GET(app, "/items/{item_id}", read_item);
+    BRISK_GET(app, "/sleep", sleep_ms);
+    BRISK_GET(app, "/health", health);
+    return brisk_serve(app, argc, argv);
+}

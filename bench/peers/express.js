@@ -1,0 +1,48 @@
+// Express peer for the brisk benchmark: Express defaults (ETag, X-Powered-By) are kept.
+'use strict';
+const express = require('express');
+
+function arg(name, dflt) {
+  const i = process.argv.indexOf('--' + name);
+  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : dflt;
+}
+const host = arg('host', '127.0.0.1');
+const port = Number(arg('port', '8080'));
+
+const app = express();
+
+app.get('/plaintext', (req, res) => {
+  res.type('text/plain').send('Hello, World!');
+});
+
+app.get('/json', (req, res) => {
+  res.json({ message: 'Hello, World!' });
+});
+
+app.get('/items/:item_id', (req, res) => {
+  const raw = req.params.item_id;
+  if (!/^-?[0-9]+$/.test(raw)) {
+    res.status(422).json({ detail: 'item_id must be an integer' });
+    return;
+  }
+  const q = typeof req.query.q === 'string' ? req.query.q : null;
+  res.json({ item_id: Number(raw), q: q });
+});
+
+app.get('/sleep', (req, res) => {
+  const ms = req.query.ms === undefined ? 100 : Number(req.query.ms);
+  if (!Number.isInteger(ms) || ms < 0) {
+    res.status(422).json({ detail: 'ms must be a non-negative integer' });
+    return;
+  }
+  setTimeout(() => res.type('text/plain').send('ok'), ms);
+});
+
+app.get('/health', (req, res) => {
+  res.type('text/plain').send('ok');
+});
+
+const server = app.listen(port, host, 4096);
+// Same keep-alive setting as the plain http peer (see http.js).
+server.keepAliveTimeout = 60000;
+server.headersTimeout = 61000;

@@ -1,0 +1,34 @@
+"""FastAPI peer for the brisk benchmark, served by uvicorn (one worker)."""
+import asyncio
+from typing import Optional
+
+from fastapi import FastAPI
+from fastapi.responses import PlainTextResponse
+
+app = FastAPI()
+
+
+@app.get("/plaintext", response_class=PlainTextResponse)
+async def plaintext():
+    return "Hello, World!"
+
+
+@app.get("/json")
+async def json_message():
+    return {"message": "Hello, World!"}
+
+
+@app.get("/items/{item_id}")
+async def read_item(item_id: int, q: Optional[str] = None):
+    return {"item_id": item_id, "q": q}
+
+
+@app.get("/sleep", response_class=PlainTextResponse)
+async def sleep(ms: int = 100):
+    await asyncio.sleep(ms / 1000)
+    return "ok"
+
+
+@app.get("/health", response_class=PlainTextResponse)
+async def health():
+    return "ok"

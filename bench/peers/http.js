@@ -1,0 +1,64 @@
+// Node.js `http` module peer for the brisk benchmark: no framework, one process.
+'use strict';
+const http = require('http');
+
+function arg(name, dflt) {
+  const i = process.argv.indexOf('--' + name);
+  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : dflt;
+}
+const host = arg('host', '127.0.0.1');
+const port = Number(arg('port', '8080'));
+
+function send(res, status, type, body) {
+  res.writeHead(status, {
+    'Content-Type': type,
+    'Content-Length': Buffer.byteLength(body),
+  });
+  res.end(body);
+}
+
+const ITEM = /^\/items\/([^/]+)$/;
+
+const server = http.createServer((req, res) => {
+  const url = req.url;
+  const qi = url.indexOf('?');
+  const path = qi < 0 ? url : url.slice(0, qi);
+  const query = new URLSearchParams(qi < 0 ? '' : url.slice(qi + 1));
+
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    send(res, 405, 'application/json', JSON.stringify({ detail: 'Method Not Allowed' }));
+    return;
+  }
+  if (path === '/plaintext') {
+    send(res, 200, 'text/plain; charset=utf-8', 'Hello, World!');
+  } else if (path === '/json') {
+    send(res, 200, 'application/json', JSON.stringify({ message: 'Hello, World!' }));
+  } else if (path === '/sleep') {
+    const ms = query.has('ms') ? Number(query.get('ms')) : 100;
+    if (!Number.isInteger(ms) || ms < 0) {
+      send(res, 422, 'application/json', JSON.stringify({ detail: 'ms must be a non-negative integer' }));
+      return;
+    }
+    setTimeout(() => send(res, 200, 'text/plain; charset=utf-8', 'ok'), ms);
+  } else if (path === '/health') {
+    send(res, 200, 'text/plain; charset=utf-8', 'ok');
+  } else {
+    const m = ITEM.exec(path);
+    if (m === null) {
+      send(res, 404, 'application/json', JSON.stringify({ detail: 'Not Found' }));
+      return;
+    }
+    if (!/^-?[0-9]+$/.test(m[1])) {
+      send(res, 422, 'application/json', JSON.stringify({ detail: 'item_id must be an integer' }));
+      return;
+    }
+    const q = query.has('q') ? query.get('q') : null;
+    send(res, 200, 'application/json', JSON.stringify({ item_id: Number(m[1]), q: q }));
+  }
+});
+
+// Idle keep-alive connections are held for a minute (Node's default is 5 s) so that the
+// idle-connection memory test measures held connections; see bench/README.md.
+server.keepAliveTimeout = 60000;
+server.headersTimeout = 61000;
+server.listen(port, host, 4096);
