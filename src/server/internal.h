@@ -58,6 +58,11 @@ struct bk_conn {
     char peer[56];               /* "ip:port", filled on first use */
 };
 
+typedef struct bk_pool {
+    void *head;
+    size_t n, size;
+} bk_pool;
+
 struct bk_worker {
     uv_loop_t *loop;
     const bk_config *cfg;
@@ -86,8 +91,7 @@ struct bk_worker {
     bk_http_limits limits;
     size_t rbuf_size;
     /* Free lists, so a warm worker allocates nothing per request. */
-    void *free_rbufs;
-    size_t n_free_rbufs;
+    bk_pool rbufs, wbufs;
     brisk_ctx *free_ctxs;
     size_t n_free_ctxs;
     char date[40];               /* "Date: ...\r\n" */

@@ -119,6 +119,8 @@ int bk_worker_run(const bk_config *cfg, int listen_fd, bk_request_fn fn, void *u
     w.limits.max_headers = (uint32_t)cfg->limit_request_fields;
     /* Room for a maximal head plus a read's worth of body or pipelined requests. */
     w.rbuf_size = cfg->limit_request_head + 16 * 1024;
+    w.rbufs.size = w.rbuf_size;
+    w.wbufs.size = 16 * 1024;
     bk_log_level = cfg->log_level;
     bk_coro_configure(cfg->stack_size, 1024);
     if (cfg->limit_max_requests > 0) {
