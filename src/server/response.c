@@ -256,7 +256,7 @@ void brisk_reply(brisk_ctx *c, int status, const char *content_type, const void 
         return;
     }
     body_begin(c, status, content_type, false);
-    bk_buf_append(&c->conn->wbuf, body, len);
+    if (len) bk_buf_append(&c->conn->wbuf, body, len);
 }
 
 void brisk_reply_text(brisk_ctx *c, int status, const char *text) {
