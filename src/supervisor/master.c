@@ -408,8 +408,16 @@ int bk_supervise(bk_config *cfg, bk_request_fn fn, void *udata) {
         poll(&pfd, 1, TICK_MS);
         unsigned char sigs[64];
         ssize_t n;
-        while ((n = read(M.sigpipe[0], sigs, sizeof sigs)) > 0)
-            for (ssize_t i = 0; i < n; i++) handle_signal(sigs[i]);
+        while ((n = read(M.sigpipe[0], sigs, sizeof sigs)) > 0) {
+            /* Ctrl-C reaches the workers too, and they may exit before the master reads
+             * its own SIGINT: stopping first keeps their exits from reading as crashes. */
+            for (ssize_t i = 0; i < n; i++)
+                if (sigs[i] == SIGTERM || sigs[i] == SIGINT || sigs[i] == SIGQUIT)
+                    handle_signal(sigs[i]);
+            for (ssize_t i = 0; i < n; i++)
+                if (sigs[i] != SIGTERM && sigs[i] != SIGINT && sigs[i] != SIGQUIT)
+                    handle_signal(sigs[i]);
+        }
         reap();
         tick();
     }
