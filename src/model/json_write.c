@@ -1,5 +1,7 @@
 #include "model/json_write.h"
 
+#include "model/dtoa.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,14 +107,7 @@ size_t bk_json_fmt_double(char out[32], double v) {
         memcpy(out, "null", 4);
         return 4;
     }
-    /* Correct but not the fastest: the model codec's issue replaces this with a
-     * shortest-digits algorithm. The C locale is never changed by brisk, so '.' holds. */
-    int n = 0;
-    for (int prec = 15; prec <= 17; prec++) {
-        n = snprintf(out, 32, "%.*g", prec, v);
-        if (strtod(out, NULL) == v) break;
-    }
-    return (size_t)n;
+    return bk_dtoa(v, out);
 }
 
 /* Bytes that need work: '"', '\\', controls, and non-ASCII (validated as UTF-8). */
