@@ -123,14 +123,24 @@ static void on_close(uv_handle_t *h) {
     else
         w->conns = c->next;
     if (c->next) c->next->prev = c->prev;
-    w->nconns--;
     c->closed = true;
     if (!c->req) conn_free(c); /* else the request's end frees it */
     bk_worker_check_drained(w);
 }
 
+/* w->nconns counts the connections that --limit-concurrency weighs: accepted, not closing
+ * and not lingering. A connection stops counting the moment the server is done with it
+ * (in bk_conn_close, or when its lingering close starts), not when libuv's close callback
+ * runs at the end of the loop iteration: requests read in the same iteration, e.g. right
+ * after the client's EOF on another connection, must not be refused for a connection that
+ * is already gone. The worker's list (w->conns) still holds it until on_close. */
+static void uncount(bk_conn *c) {
+    if (c->phase != BK_PHASE_LINGER) c->w->nconns--;
+}
+
 void bk_conn_close(bk_conn *c) {
     if (c->closing) return;
+    uncount(c);
     c->closing = true;
     brisk_ctx *r = c->req;
     if (r) {
@@ -189,6 +199,7 @@ static void after_drain(bk_conn *c) {
         /* Lingering close: send FIN, keep reading (and dropping) what the client still
          * sends, so the kernel does not answer it with a RST that could destroy the
          * response before the client read it. */
+        uncount(c); /* finished: it serves nothing more, so it no longer counts */
         set_deadline(c, BK_PHASE_LINGER, LINGER_MS / 1000.0);
         c->sreq.data = c;
         if (uv_shutdown(&c->sreq, &c->h.stream, on_shutdown) != 0) bk_conn_close(c);
@@ -423,6 +434,8 @@ static void dispatch(bk_conn *c, brisk_ctx *r, int head_len) {
         bk_conn_send_error(c, 413);
         return;
     }
+    /* As Uvicorn's limit_concurrency: open connections (this one included) and running
+     * requests; closing and lingering connections do not count (see uncount). */
     if (cfg->limit_concurrency > 0 && (w->nconns > (size_t)cfg->limit_concurrency ||
                                        w->active_requests >= (size_t)cfg->limit_concurrency)) {
         ctx_put(w, r);

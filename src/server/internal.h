@@ -84,7 +84,7 @@ struct bk_worker {
     uv_prepare_t prepare;        /* flushes the access log once per loop iteration */
     bk_heartbeat *hb;
     bk_conn *conns;
-    size_t nconns;
+    size_t nconns;               /* counted by --limit-concurrency: not closing or lingering */
     size_t active_requests;
     uint64_t served;
     uint64_t max_requests;       /* with jitter applied; 0 = unlimited */

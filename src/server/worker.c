@@ -59,14 +59,18 @@ static void stop(bk_worker *w) {
     uv_stop(w->loop);
 }
 
+/* Drained once every connection's handle is closed: w->nconns already excludes closing
+ * and lingering connections, but they are still in the list until their on_close. */
 void bk_worker_check_drained(bk_worker *w) {
-    if (w->draining && w->nconns == 0) stop(w);
+    if (w->draining && !w->conns) stop(w);
 }
 
 static void on_graceful_timeout(uv_timer_t *t) {
     bk_worker *w = t->data;
+    size_t open = 0;
+    for (bk_conn *c = w->conns; c; c = c->next) open++;
     brisk_log(BRISK_LOG_WARNING, "graceful shutdown timed out with %zu connection(s) open",
-              w->nconns);
+              open);
     for (bk_conn *c = w->conns; c; c = c->next) bk_conn_close(c);
     stop(w);
 }

@@ -136,3 +136,51 @@ def test_limit_concurrency_answers_503_at_once(server_factory):
         return statuses[-1] == 200
 
     assert wait_until(served, 2, interval=0.1), (statuses, srv.log[-3000:])
+
+
+def test_limit_concurrency_does_not_count_finished_connections(server_factory):
+    """Connections the server is done with do not count against --limit-concurrency: one
+    the client already closed, whose EOF the worker reads in the same loop iteration as
+    the new requests (libuv runs close callbacks only at the end of an iteration), and one
+    whose response is complete and that only lingers until its client closes."""
+    srv = server_factory("--limit-concurrency", "3", "--timeout-graceful-shutdown", "1")
+    # Wedge the worker's loop, so that what follows queues up in the backlog and is
+    # accepted, then read, in one batch. The wedge's response ends with Connection: close
+    # and the client keeps the socket open, so that connection lingers afterwards.
+    wedge = srv.connect()
+    held = []
+    try:
+        wedge.sendall(request("GET", "/hang?ms=500", [("Connection", "close")]))
+        time.sleep(0.2)  # let the hang start
+        srv.connect().close()  # like the fixture's readiness probe
+        for _ in range(3):
+            s = srv.connect()
+            s.sendall(request("GET", "/stream?n=2&ms=300", [("Connection", "close")]))
+            held.append(s)
+        for s in held:  # the first chunk proves the request is inside its handler
+            s.settimeout(5)
+            assert s.recv(4096).startswith(b"HTTP/1.1 200 ")
+        with srv.connect(timeout=3) as s:  # the limit still holds
+            s.sendall(request("GET", "/"))
+            [r] = parse_all(read_until_close(s, 3), ["GET"])
+        assert r.status == 503
+        for s in held:
+            assert read_until_close(s, 5).endswith(b"chunk 1\n\r\n0\r\n\r\n")
+        [r] = parse_all(read_until_close(wedge, 5), ["GET"])
+        assert r.status == 200 and r.body == b"woke up"
+    finally:
+        wedge.close()
+        for s in held:
+            s.close()
+
+
+def test_limit_concurrency_does_not_count_a_lingering_connection(server_factory):
+    srv = server_factory("--limit-concurrency", "1")
+    with srv.connect() as done:
+        done.sendall(request("GET", "/", [("Connection", "close")]))
+        [r] = parse_all(read_until_close(done, 3), ["GET"])
+        assert r.status == 200
+        # The server has sent its FIN and lingers on `done` until we close it, but it
+        # serves nothing more there: the next client is not refused.
+        r, _ = timed_get(srv, "/")
+        assert r.status == 200
