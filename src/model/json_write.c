@@ -137,6 +137,17 @@ static size_t utf8_len(const unsigned char *s, size_t n) {
     return 0;
 }
 
+/* Eight bytes at a time: true when any is a control, '"', '\\' or non-ASCII (SWAR: a
+ * borrow may flag a byte above a flagged one, never a word with none). */
+static inline bool word_needs_work(const unsigned char *p) {
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    uint64_t x;
+    memcpy(&x, p, 8);
+    uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+    uint64_t m = ((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b) | x;
+    return (m & high) != 0;
+}
+
 void bk_json_escape(bk_buf *out, const char *str, size_t len) {
     static const char hex[] = "0123456789abcdef";
     const unsigned char *s = (const unsigned char *)str;
@@ -144,20 +155,22 @@ void bk_json_escape(bk_buf *out, const char *str, size_t len) {
     bk_buf_putc(out, '"');
     size_t i = 0;
     while (i < len) {
+        /* One copy per run of bytes that go out as they are, valid UTF-8 included. */
         size_t start = i;
-        while (i < len && !needs_work[s[i]]) i++;
+        for (;;) {
+            while (i + 8 <= len && !word_needs_work(s + i)) i += 8;
+            while (i < len && !needs_work[s[i]]) i++;
+            if (i == len || s[i] < 0x80) break;
+            size_t n = utf8_len(s + i, len - i);
+            if (!n) break;
+            i += n;
+        }
         if (i > start) bk_buf_append(out, s + start, i - start);
         if (i == len) break;
         unsigned char c = s[i];
         if (c >= 0x80) {
-            size_t n = utf8_len(s + i, len - i);
-            if (n) {
-                bk_buf_append(out, s + i, n);
-                i += n;
-            } else {
-                bk_buf_lit(out, "\xEF\xBF\xBD"); /* U+FFFD: keep the output valid JSON */
-                i++;
-            }
+            bk_buf_lit(out, "\xEF\xBF\xBD"); /* U+FFFD: keep the output valid JSON */
+            i++;
             continue;
         }
         switch (c) {

@@ -43,6 +43,8 @@ bool brisk_header_at(const brisk_ctx *c, size_t i, brisk_str *name, brisk_str *v
 
 void *brisk_alloc(brisk_ctx *c, size_t size) { return bk_arena_alloc(&c->arena, size); }
 
+bk_arena *bk_ctx_arena(brisk_ctx *c) { return &c->arena; }
+
 char *brisk_sprintf(brisk_ctx *c, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
@@ -141,9 +143,9 @@ brisk_str brisk_scheme(brisk_ctx *c) {
         brisk_str p = brisk_header(c, "X-Forwarded-Proto");
         if (p.ptr) {
             brisk_str t = trim(p.ptr, p.len);
-            if (t.len == 5 && strncasecmp(t.ptr, "https", 5) == 0) return BRISK_STR("https");
-            if (t.len == 4 && strncasecmp(t.ptr, "http", 4) == 0) return BRISK_STR("http");
+            if (t.len == 5 && strncasecmp(t.ptr, "https", 5) == 0) return BRISK_LIT("https");
+            if (t.len == 4 && strncasecmp(t.ptr, "http", 4) == 0) return BRISK_LIT("http");
         }
     }
-    return BRISK_STR("http");
+    return BRISK_LIT("http");
 }

@@ -61,5 +61,7 @@ int bk_worker_run(const bk_config *cfg, int listen_fd, bk_request_fn fn, void *u
 void *bk_ctx_app(const brisk_ctx *c);
 void bk_ctx_set_app(brisk_ctx *c, void *app_state);
 const bk_config *bk_ctx_config(const brisk_ctx *c);
+/* The request arena, for layers that allocate through bk_arena (the JSON reader). */
+struct bk_arena *bk_ctx_arena(brisk_ctx *c);
 
 #endif

@@ -1,6 +1,7 @@
 /* The JSON writer behind brisk_json_*: commas, escaping, numbers, UTF-8 repair. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,4 +111,75 @@ Test(json_write, too_deep_is_flagged_but_balanced) {
         close += jw_out.data[i] == ']';
     }
     cr_assert_eq(open, close);
+}
+
+/* The escaper reads eight bytes at a time; a byte-at-a-time reference must agree on any
+ * mix of plain ASCII, specials, valid and broken UTF-8, at every alignment. */
+static size_t ref_utf8(const unsigned char *s, size_t n) {
+    if (s[0] >= 0xC2 && s[0] <= 0xDF) return n >= 2 && (s[1] & 0xC0) == 0x80 ? 2 : 0;
+    if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+        if (n < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80) return 0;
+        if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] > 0x9F)) return 0;
+        return 3;
+    }
+    if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+        if (n < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80)
+            return 0;
+        if ((s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] > 0x8F)) return 0;
+        return 4;
+    }
+    return 0;
+}
+
+static void ref_escape(bk_buf *out, const unsigned char *s, size_t n) {
+    bk_buf_putc(out, '"');
+    for (size_t i = 0; i < n;) {
+        unsigned char c = s[i];
+        if (c >= 0x80) {
+            size_t k = ref_utf8(s + i, n - i);
+            if (k) bk_buf_append(out, s + i, k);
+            else bk_buf_lit(out, "\xEF\xBF\xBD");
+            i += k ? k : 1;
+            continue;
+        }
+        char tmp[8];
+        if (c == '"') bk_buf_lit(out, "\\\"");
+        else if (c == '\\') bk_buf_lit(out, "\\\\");
+        else if (c == '\n') bk_buf_lit(out, "\\n");
+        else if (c == '\r') bk_buf_lit(out, "\\r");
+        else if (c == '\t') bk_buf_lit(out, "\\t");
+        else if (c == '\b') bk_buf_lit(out, "\\b");
+        else if (c == '\f') bk_buf_lit(out, "\\f");
+        else if (c < 0x20) bk_buf_append(out, tmp, (size_t)snprintf(tmp, sizeof tmp, "\\u%04x", c));
+        else bk_buf_putc(out, (char)c);
+        i++;
+    }
+    bk_buf_putc(out, '"');
+}
+
+Test(json_write, escape_agrees_with_a_bytewise_reference) {
+    static const char *const pieces[] = {"a", "abcdefgh", "\"", "\\", "\n", "\x01", "\x1f",
+                                         " ", "~", "\x7f", "\xC3\xA9", "\xE2\x82\xAC",
+                                         "\xF0\x9F\x98\x80", "\x80", "\xC0\xAF", "\xED\xA0\x80",
+                                         "\xE2\x82", "\xFF", "0123456789abcdef"};
+    srand(12345);
+    for (int round = 0; round < 20000; round++) {
+        unsigned char in[256];
+        size_t n = 0;
+        int k = rand() % 24;
+        for (int p = 0; p < k; p++) {
+            const char *piece = pieces[rand() % (int)(sizeof pieces / sizeof pieces[0])];
+            size_t pl = strlen(piece);
+            if (n + pl > sizeof in) break;
+            memcpy(in + n, piece, pl);
+            n += pl;
+        }
+        bk_buf got = {0}, want = {0};
+        bk_json_escape(&got, (const char *)in, n);
+        ref_escape(&want, in, n);
+        cr_assert_eq(got.len, want.len, "round %d", round);
+        cr_assert(memcmp(got.data, want.data, got.len) == 0, "round %d", round);
+        bk_buf_free(&got);
+        bk_buf_free(&want);
+    }
 }
