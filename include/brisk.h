@@ -53,7 +53,8 @@ typedef struct brisk_str {
     size_t len;
 } brisk_str;
 
-#define BRISK_STR(lit) ((brisk_str){(lit), sizeof(lit) - 1})
+/* A view of a string literal. */
+#define BRISK_LIT(lit) ((brisk_str){(lit), sizeof(lit) - 1})
 
 /* True when the view equals the NUL-terminated string s. */
 BRISK_API bool brisk_str_eq(brisk_str a, const char *s);
@@ -71,6 +72,9 @@ typedef struct brisk_app_options {
     const char *title;       /* shown in logs (and, later, in the OpenAPI document) */
     const char *version;
     const char *description;
+    /* Validation errors as RFC 9457 application/problem+json (type, title, status,
+     * detail, and the FastAPI error list under "errors") instead of FastAPI's body. */
+    bool problem_details;
 } brisk_app_options;
 
 /* Creates an application. Never returns NULL (aborts on out-of-memory). */
@@ -78,10 +82,22 @@ BRISK_API brisk_app *brisk_app_new_opts(const brisk_app_options *o);
 #define brisk_app_new(...) brisk_app_new_opts(&(brisk_app_options){.reserved_ = 0, __VA_ARGS__})
 BRISK_API void brisk_app_free(brisk_app *app);
 
+typedef struct brisk_field brisk_field;
+typedef struct brisk_model brisk_model;
+
 typedef struct brisk_route_options {
     int reserved_;
     const char *summary;
+    const char *description;
     void *udata;             /* returned by brisk_route_udata() inside the handler */
+    /* Typed parameters, BRISK_PARAMS(...): validated before the handler runs. */
+    const brisk_field *params;
+    /* The JSON body's model: read, decoded and validated before the handler runs
+     * (brisk_body() returns it). Required unless body_optional. */
+    brisk_model *body;
+    bool body_optional;
+    brisk_model *response;   /* the response's model, for the documentation */
+    int status;              /* the success status, for the documentation (200) */
 } brisk_route_options;
 
 /*
@@ -255,6 +271,351 @@ BRISK_API int brisk_response_status(const brisk_ctx *c);
 BRISK_API brisk_str brisk_response_header(const brisk_ctx *c, const char *name);
 BRISK_API bool brisk_response_streamed(const brisk_ctx *c);
 BRISK_API bool brisk_replied(const brisk_ctx *c);
+
+/* ---------------------------------------------------------------------------------------
+ * JSON values (untyped bodies, fields of arbitrary JSON)
+ *
+ * The parser is strict RFC 8259: UTF-8 only, no comments, no trailing commas, nesting at
+ * most BRISK_JSON_MAX_DEPTH deep. Integers that fit int64 are BRISK_VALUE_INT; other
+ * numbers are doubles, correctly rounded whatever the C locale; an integer outside int64
+ * is refused, not wrapped or rounded. With duplicate keys in an object, the last one wins
+ * (as in Python's json and Pydantic): brisk_value_get() returns it, and the object keeps
+ * only that member. Values live in the request's arena.
+ * ------------------------------------------------------------------------------------- */
+
+#define BRISK_JSON_MAX_DEPTH 128
+
+typedef enum brisk_value_type {
+    BRISK_VALUE_NULL,
+    BRISK_VALUE_BOOL,
+    BRISK_VALUE_INT,
+    BRISK_VALUE_DOUBLE,
+    BRISK_VALUE_STRING,
+    BRISK_VALUE_ARRAY,
+    BRISK_VALUE_OBJECT,
+} brisk_value_type;
+
+typedef struct brisk_value brisk_value;
+typedef struct brisk_member {
+    brisk_str key;                  /* NUL-terminated too */
+    brisk_value *value;
+} brisk_member;
+
+struct brisk_value {
+    brisk_value_type type;
+    union {
+        bool b;
+        int64_t i;
+        double d;
+        brisk_str s;                /* unescaped; NUL-terminated too (may hold U+0000) */
+        struct { brisk_value **items; size_t len; } arr;
+        struct { brisk_member *items; size_t len; } obj;
+    } as;
+};
+
+/* Where and why a text is not JSON. `msg` uses the wording of Python's json module
+ * ("Expecting value", "Expecting ',' delimiter", ...), as FastAPI reports it. */
+typedef struct brisk_json_error {
+    size_t pos;                     /* byte offset of the problem */
+    const char *msg;
+} brisk_json_error;
+
+/* Parses text into a value in the request's arena. Returns NULL and fills *err (may be
+ * NULL) when the text is not one valid JSON value. */
+BRISK_API brisk_value *brisk_json_parse(brisk_ctx *c, const char *text, size_t len,
+                                        brisk_json_error *err);
+/* The member `key` of an object (the last one, with duplicates), or NULL. */
+BRISK_API const brisk_value *brisk_value_get(const brisk_value *obj, const char *key);
+/* Writes v as JSON (compact). */
+BRISK_API void brisk_json_value(brisk_json *j, const brisk_value *v);
+
+/*
+ * Reads the body and parses it as JSON. On malformed JSON answers 422 with FastAPI's
+ * json_invalid error and returns NULL; also NULL when the body could not be read (the
+ * server answered then, see brisk_body_read). An empty body is answered 422 "missing".
+ */
+BRISK_API const brisk_value *brisk_body_json(brisk_ctx *c);
+
+/* ---------------------------------------------------------------------------------------
+ * Models: one declaration gives decoding, validation, 422 errors, encoding and JSON Schema
+ *
+ *     typedef struct { brisk_str name; double price; bool *has_tax; brisk_strs tags; } Item;
+ *
+ *     BRISK_MODEL(Item,
+ *         BRISK_CONFIG(.description = "An item for sale"),
+ *         BRISK_STR(name, .max_len = 100),
+ *         BRISK_F64(price, BRISK_GE(0)),
+ *         BRISK_BOOL(has_tax, .nullable = true, .optional = true),
+ *         BRISK_STR_LIST(tags, .optional = true));
+ *
+ * BRISK_MODEL(T, ...) defines `brisk_model T_model`, at file scope; in a header,
+ * BRISK_MODEL_DECLARE(T) declares it. Each field macro names a member of T and checks at
+ * compile time that the member has the C type the field kind needs:
+ *
+ *   kind                     member type            with .nullable = true
+ *   BRISK_BOOL               bool                   bool *      (NULL: null or absent)
+ *   BRISK_I32 / BRISK_I64    int32_t / int64_t      int32_t * / int64_t *
+ *   BRISK_F64                double (finite)        double *
+ *   BRISK_STR                brisk_str              brisk_str   (.ptr NULL: null or absent)
+ *   BRISK_ENUM               int (index in .values) int *
+ *   BRISK_DATETIME           brisk_str (RFC 3339 text as sent)
+ *   BRISK_UUID               brisk_str (canonical lowercase 8-4-4-4-12)
+ *   BRISK_OBJ(name, &M)      M's struct *           (NULL: null or absent)
+ *   BRISK_LIST(name, ITEM)   brisk_list, or a typed one (brisk_strs, brisk_i64s, ...)
+ *                            (.items NULL: null or absent, when nullable)
+ *   BRISK_MAP(name, ITEM)    brisk_map              (string keys; .keys NULL likewise)
+ *   BRISK_ANY(name)          const brisk_value *    (any JSON; NULL when absent)
+ *
+ * ITEM, the element of a list or map, is BRISK_ITEM_STR(...), BRISK_ITEM_I64(...),
+ * BRISK_ITEM_OBJ(&M), BRISK_ITEM_LIST(ITEM2), ... with the same options as fields. The
+ * elements are stored as the member of that kind would be: brisk_str for strings, the
+ * struct itself (not a pointer) for BRISK_ITEM_OBJ, a pointer for a nullable scalar.
+ *
+ * Options of every field (designated initializers):
+ *   .optional      may be absent: takes .default_json, else zero / NULL
+ *   .nullable      accepts JSON null (see the member types above)
+ *   .default_json  the default as JSON text, e.g. "10", "\"draft\"", "[]"
+ *   .alias         the JSON key, when it differs from the member's name
+ *   .title, .description, .example_json   documentation (JSON Schema, OpenAPI)
+ *   .min_len, .max_len     strings: in code points (0: no bound); lists, maps: items
+ *   .pattern       strings: a PCRE2 regular expression the value must match (search, as
+ *                  Pydantic does: anchor it with ^...$ to match the whole value)
+ *   .values        BRISK_ENUM: BRISK_VALUES("a", "b")
+ * Numeric bounds, as macros because 0 is a bound too: BRISK_GT(x), BRISK_GE(x),
+ * BRISK_LT(x), BRISK_LE(x), BRISK_MULTIPLE_OF(x).
+ * Model options go in BRISK_CONFIG(...): .title, .description, .forbid_extra (unknown
+ * keys are refused with "extra_forbidden"; by default they are ignored, as Pydantic does).
+ * ------------------------------------------------------------------------------------- */
+
+typedef enum brisk_kind {
+    BRISK_K_END_ = 0,                /* terminates parameter lists */
+    BRISK_K_CONFIG_,                 /* model options, not a field */
+    BRISK_K_BOOL,
+    BRISK_K_I32,
+    BRISK_K_I64,
+    BRISK_K_F64,
+    BRISK_K_STR,
+    BRISK_K_ENUM,
+    BRISK_K_DATETIME,
+    BRISK_K_UUID,
+    BRISK_K_OBJ,
+    BRISK_K_LIST,
+    BRISK_K_MAP,
+    BRISK_K_ANY,
+} brisk_kind;
+
+/* Where a parameter comes from. */
+typedef enum brisk_in {
+    BRISK_IN_NONE_ = 0,
+    BRISK_IN_PATH,
+    BRISK_IN_QUERY,
+    BRISK_IN_HEADER,
+    BRISK_IN_COOKIE,
+} brisk_in;
+
+typedef struct brisk_list { void *items; size_t len; } brisk_list;
+typedef struct brisk_strs { brisk_str *items; size_t len; } brisk_strs;
+typedef struct brisk_i64s { int64_t *items; size_t len; } brisk_i64s;
+typedef struct brisk_i32s { int32_t *items; size_t len; } brisk_i32s;
+typedef struct brisk_f64s { double *items; size_t len; } brisk_f64s;
+typedef struct brisk_bools { bool *items; size_t len; } brisk_bools;
+typedef struct brisk_map { brisk_str *keys; void *values; size_t len; } brisk_map;
+
+struct brisk_field {
+    brisk_kind kind;
+    const char *name;                /* member name, or parameter name */
+    size_t offset;                   /* of the member in the model's struct */
+    brisk_in in;                     /* parameters only */
+    brisk_model *model;        /* BRISK_K_OBJ */
+    const brisk_field *item;         /* BRISK_K_LIST, BRISK_K_MAP: the element */
+    bool optional, nullable;
+    bool forbid_extra;               /* BRISK_CONFIG only */
+    const char *default_json;
+    const char *alias;
+    const char *title, *description, *example_json;
+    size_t min_len, max_len;
+    const char *pattern;
+    const char *const *values;       /* BRISK_K_ENUM: NULL-terminated */
+    double gt, ge, lt, le, multiple_of;
+    bool has_gt, has_ge, has_lt, has_le, has_multiple_of;
+    const char *deprecated_;         /* reserved */
+};
+
+/* Hands a model's field table to brisk, which copies what it keeps. */
+typedef void (*brisk_fields_sink)(const brisk_field *fields, size_t n, void *arg);
+
+struct brisk_model {
+    const char *name;                /* the C type's name: the schema's title and $ref */
+    size_t size;                     /* sizeof the struct */
+    void (*fields)(brisk_fields_sink sink, void *arg); /* written by BRISK_MODEL */
+    void *resolved_;                 /* brisk's copy of the fields, made on first use */
+};
+
+#define BRISK_GT(x) .gt = (x), .has_gt = true
+#define BRISK_GE(x) .ge = (x), .has_ge = true
+#define BRISK_LT(x) .lt = (x), .has_lt = true
+#define BRISK_LE(x) .le = (x), .has_le = true
+#define BRISK_MULTIPLE_OF(x) .multiple_of = (x), .has_multiple_of = true
+#define BRISK_VALUES(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+/* The field table is built inside a function, where `brisk_self_` names T for the field
+ * macros; brisk copies it on first use (route registration, or the first encode). */
+#define BRISK_MODEL_DECLARE(T) extern brisk_model T##_model
+#define BRISK_MODEL(T, ...)                                                              \
+    static void T##_brisk_fields_(brisk_fields_sink sink, void *arg) {                   \
+        typedef T brisk_self_;                                                           \
+        const brisk_field f[] = {__VA_ARGS__};                                           \
+        sink(f, sizeof f / sizeof f[0], arg);                                            \
+    }                                                                                    \
+    brisk_model T##_model = {#T, sizeof(T), T##_brisk_fields_, NULL}
+
+#define BRISK_CONFIG(...) {.kind = BRISK_K_CONFIG_, __VA_ARGS__}
+
+/* The member's offset, plus 0 times a comparison that fails to compile (distinct
+ * pointer types) when the member does not have C type `ctype`. */
+#define BRISK_MEMBER_(m, ctype)                                                          \
+    offsetof(brisk_self_, m) +                                                           \
+        0 * sizeof(&((brisk_self_ *)0)->m == (ctype *)0)
+#define BRISK_FIELD_(k, m, ctype, ...) \
+    {.kind = (k), .name = #m, .offset = BRISK_MEMBER_(m, ctype), __VA_ARGS__}
+
+/* A nullable scalar is a pointer; the compile-time check is loosened for it to the
+ * member's size, and decoding checks the declared kind against .nullable at start-up. */
+#define BRISK_SCALAR_(k, m, ctype, ...)                                                  \
+    {.kind = (k), .name = #m,                                                            \
+     .offset = offsetof(brisk_self_, m) +                                                \
+               0 * sizeof(char[sizeof(((brisk_self_ *)0)->m) == sizeof(ctype) ||         \
+                               sizeof(((brisk_self_ *)0)->m) == sizeof(void *) ? 1 : -1]), \
+     __VA_ARGS__}
+
+#define BRISK_BOOL(m, ...) BRISK_SCALAR_(BRISK_K_BOOL, m, bool, __VA_ARGS__)
+#define BRISK_I32(m, ...) BRISK_SCALAR_(BRISK_K_I32, m, int32_t, __VA_ARGS__)
+#define BRISK_I64(m, ...) BRISK_SCALAR_(BRISK_K_I64, m, int64_t, __VA_ARGS__)
+#define BRISK_F64(m, ...) BRISK_SCALAR_(BRISK_K_F64, m, double, __VA_ARGS__)
+#define BRISK_ENUM(m, ...) BRISK_SCALAR_(BRISK_K_ENUM, m, int, __VA_ARGS__)
+#define BRISK_STR(m, ...) BRISK_FIELD_(BRISK_K_STR, m, brisk_str, __VA_ARGS__)
+#define BRISK_DATETIME(m, ...) BRISK_FIELD_(BRISK_K_DATETIME, m, brisk_str, __VA_ARGS__)
+#define BRISK_UUID(m, ...) BRISK_FIELD_(BRISK_K_UUID, m, brisk_str, __VA_ARGS__)
+#define BRISK_ANY(m, ...) BRISK_FIELD_(BRISK_K_ANY, m, const brisk_value *, __VA_ARGS__)
+#define BRISK_OBJ(m, M, ...)                                                             \
+    {.kind = BRISK_K_OBJ, .name = #m,                                                    \
+     .offset = offsetof(brisk_self_, m) +                                                \
+               0 * sizeof(char[sizeof(((brisk_self_ *)0)->m) == sizeof(void *) ? 1 : -1]), \
+     .model = (M), __VA_ARGS__}
+#define BRISK_LIST_SIZED_(m)                                                             \
+    offsetof(brisk_self_, m) +                                                           \
+        0 * sizeof(char[sizeof(((brisk_self_ *)0)->m) == sizeof(brisk_list) ? 1 : -1])
+#define BRISK_LIST(m, ITEM, ...)                                                         \
+    {.kind = BRISK_K_LIST, .name = #m, .offset = BRISK_LIST_SIZED_(m),                    \
+     .item = &(const brisk_field)ITEM, __VA_ARGS__}
+#define BRISK_MAP(m, ITEM, ...)                                                          \
+    {.kind = BRISK_K_MAP, .name = #m, .offset = BRISK_MEMBER_(m, brisk_map),              \
+     .item = &(const brisk_field)ITEM, __VA_ARGS__}
+#define BRISK_STR_LIST(m, ...) BRISK_LIST(m, BRISK_ITEM_STR(), __VA_ARGS__)
+
+/* Elements of lists and maps. */
+#define BRISK_ITEM_(k, ...) {.kind = (k), __VA_ARGS__}
+#define BRISK_ITEM_BOOL(...) BRISK_ITEM_(BRISK_K_BOOL, __VA_ARGS__)
+#define BRISK_ITEM_I32(...) BRISK_ITEM_(BRISK_K_I32, __VA_ARGS__)
+#define BRISK_ITEM_I64(...) BRISK_ITEM_(BRISK_K_I64, __VA_ARGS__)
+#define BRISK_ITEM_F64(...) BRISK_ITEM_(BRISK_K_F64, __VA_ARGS__)
+#define BRISK_ITEM_STR(...) BRISK_ITEM_(BRISK_K_STR, __VA_ARGS__)
+#define BRISK_ITEM_ENUM(...) BRISK_ITEM_(BRISK_K_ENUM, __VA_ARGS__)
+#define BRISK_ITEM_DATETIME(...) BRISK_ITEM_(BRISK_K_DATETIME, __VA_ARGS__)
+#define BRISK_ITEM_UUID(...) BRISK_ITEM_(BRISK_K_UUID, __VA_ARGS__)
+#define BRISK_ITEM_ANY(...) BRISK_ITEM_(BRISK_K_ANY, __VA_ARGS__)
+#define BRISK_ITEM_OBJ(M, ...) BRISK_ITEM_(BRISK_K_OBJ, .model = (M), __VA_ARGS__)
+#define BRISK_ITEM_LIST(ITEM, ...) \
+    BRISK_ITEM_(BRISK_K_LIST, .item = &(const brisk_field)ITEM, __VA_ARGS__)
+#define BRISK_ITEM_MAP(ITEM, ...) \
+    BRISK_ITEM_(BRISK_K_MAP, .item = &(const brisk_field)ITEM, __VA_ARGS__)
+
+/* How models are written back as JSON. */
+typedef struct brisk_dump_options {
+    int reserved_;
+    bool exclude_none;               /* leave out members that are null */
+    bool exclude_defaults;           /* leave out members equal to their default */
+} brisk_dump_options;
+
+/* Writes obj (a struct described by m) as a JSON object; only declared fields appear,
+ * under their alias when they have one. */
+BRISK_API void brisk_json_model_opts(brisk_json *j, brisk_model *m, const void *obj,
+                                     const brisk_dump_options *o);
+#define brisk_json_model(j, m, obj, ...) \
+    brisk_json_model_opts((j), (m), (obj), &(brisk_dump_options){.reserved_ = 0, __VA_ARGS__})
+/* A complete JSON response of one model. */
+BRISK_API void brisk_reply_model_opts(brisk_ctx *c, int status, brisk_model *m,
+                                      const void *obj, const brisk_dump_options *o);
+#define brisk_reply_model(c, status, m, obj, ...)                                         \
+    brisk_reply_model_opts((c), (status), (m), (obj),                                    \
+                           &(brisk_dump_options){.reserved_ = 0, __VA_ARGS__})
+
+/* The model's JSON Schema (draft 2020-12): the object schema with `$defs` for nested
+ * models, as a malloc'd NUL-terminated string (free it). NULL when m is invalid. */
+BRISK_API char *brisk_model_schema(brisk_model *m);
+
+/* ---------------------------------------------------------------------------------------
+ * Typed parameters
+ *
+ *     BRISK_GET(app, "/items/{item_id}", read_item,
+ *               .params = BRISK_PARAMS(BRISK_PATH_I64("item_id", BRISK_GE(1)),
+ *                                      BRISK_QUERY_STR("q", .max_len = 50, .optional = true),
+ *                                      BRISK_QUERY_LIST("tag", BRISK_ITEM_STR()),
+ *                                      BRISK_HEADER_STR("user_agent", .optional = true)));
+ *
+ * Parameters take the field options above (.nullable aside: an absent parameter has its
+ * default, or zero). Query, header and cookie parameters are
+ * required unless .optional; path parameters are always required. Values are coerced from
+ * text as FastAPI does ("42" is an integer; true/1/yes/on and false/0/no/off are booleans).
+ * A header parameter's name has '_' turned into '-' and matches case-insensitively
+ * (FastAPI's rule). A list parameter collects every repetition (?tag=a&tag=b).
+ * The handler is called only when every parameter is valid; otherwise the client gets 422.
+ * Read them with the typed getters below, by name.
+ * ------------------------------------------------------------------------------------- */
+
+#define BRISK_PARAMS(...) ((const brisk_field[]){__VA_ARGS__, {.kind = BRISK_K_END_}})
+#define BRISK_PARAM_(where, k, n, ...) {.kind = (k), .name = (n), .in = (where), __VA_ARGS__}
+#define BRISK_PATH(k, n, ...) BRISK_PARAM_(BRISK_IN_PATH, k, n, __VA_ARGS__)
+#define BRISK_QUERY(k, n, ...) BRISK_PARAM_(BRISK_IN_QUERY, k, n, __VA_ARGS__)
+#define BRISK_HEADER(k, n, ...) BRISK_PARAM_(BRISK_IN_HEADER, k, n, __VA_ARGS__)
+#define BRISK_COOKIE(k, n, ...) BRISK_PARAM_(BRISK_IN_COOKIE, k, n, __VA_ARGS__)
+#define BRISK_PATH_I64(n, ...) BRISK_PATH(BRISK_K_I64, n, __VA_ARGS__)
+#define BRISK_PATH_I32(n, ...) BRISK_PATH(BRISK_K_I32, n, __VA_ARGS__)
+#define BRISK_PATH_STR(n, ...) BRISK_PATH(BRISK_K_STR, n, __VA_ARGS__)
+#define BRISK_PATH_UUID(n, ...) BRISK_PATH(BRISK_K_UUID, n, __VA_ARGS__)
+#define BRISK_PATH_ENUM(n, ...) BRISK_PATH(BRISK_K_ENUM, n, __VA_ARGS__)
+#define BRISK_QUERY_I64(n, ...) BRISK_QUERY(BRISK_K_I64, n, __VA_ARGS__)
+#define BRISK_QUERY_I32(n, ...) BRISK_QUERY(BRISK_K_I32, n, __VA_ARGS__)
+#define BRISK_QUERY_F64(n, ...) BRISK_QUERY(BRISK_K_F64, n, __VA_ARGS__)
+#define BRISK_QUERY_BOOL(n, ...) BRISK_QUERY(BRISK_K_BOOL, n, __VA_ARGS__)
+#define BRISK_QUERY_STR(n, ...) BRISK_QUERY(BRISK_K_STR, n, __VA_ARGS__)
+#define BRISK_QUERY_ENUM(n, ...) BRISK_QUERY(BRISK_K_ENUM, n, __VA_ARGS__)
+#define BRISK_QUERY_UUID(n, ...) BRISK_QUERY(BRISK_K_UUID, n, __VA_ARGS__)
+#define BRISK_QUERY_DATETIME(n, ...) BRISK_QUERY(BRISK_K_DATETIME, n, __VA_ARGS__)
+#define BRISK_QUERY_LIST(n, ITEM, ...) \
+    BRISK_QUERY(BRISK_K_LIST, n, .item = &(const brisk_field)ITEM, __VA_ARGS__)
+#define BRISK_HEADER_STR(n, ...) BRISK_HEADER(BRISK_K_STR, n, __VA_ARGS__)
+#define BRISK_HEADER_I64(n, ...) BRISK_HEADER(BRISK_K_I64, n, __VA_ARGS__)
+#define BRISK_COOKIE_STR(n, ...) BRISK_COOKIE(BRISK_K_STR, n, __VA_ARGS__)
+#define BRISK_COOKIE_I64(n, ...) BRISK_COOKIE(BRISK_K_I64, n, __VA_ARGS__)
+
+/* A validated parameter's value. The getter must match the declared kind (a mismatch or
+ * an undeclared name logs an error and gives zero / an empty view). An absent optional
+ * parameter gives its .default_json, else zero / {NULL, 0}. */
+BRISK_API int64_t brisk_param_i64(brisk_ctx *c, const char *name);   /* I64 and I32 */
+BRISK_API double brisk_param_f64(brisk_ctx *c, const char *name);
+BRISK_API bool brisk_param_bool(brisk_ctx *c, const char *name);
+BRISK_API brisk_str brisk_param_str(brisk_ctx *c, const char *name); /* STR UUID DATETIME */
+BRISK_API int brisk_param_enum(brisk_ctx *c, const char *name);      /* index in .values */
+BRISK_API brisk_list brisk_param_list(brisk_ctx *c, const char *name);
+/* True when the request carried the parameter. */
+BRISK_API bool brisk_param_present(brisk_ctx *c, const char *name);
+
+/* The decoded, validated body of a route declared with .body = &T_model (a T *, in the
+ * request's arena), or NULL for a route without one. The raw body stays readable too:
+ * brisk_body_read() and brisk_body_json() return the same bytes again (e.g. to tell an
+ * absent member from a null one in a PATCH). */
+BRISK_API void *brisk_body(brisk_ctx *c);
 
 /* ---------------------------------------------------------------------------------------
  * Logging (leveled; goes to stderr with the worker's pid)

@@ -2,7 +2,7 @@
 # Installs the Debian packages a target needs, once. Usage: scripts/deps.sh run|test|bench
 # As root it runs apt-get itself; otherwise it prints the exact command and stops.
 set -euo pipefail
-want=(gcc make cmake pkg-config libuv1-dev)
+want=(gcc make cmake pkg-config libuv1-dev libpcre2-dev libsqlite3-dev)
 case "${1:-run}" in
   run) ;;
   test) want+=(libcriterion-dev python3 python3-pytest python3-httpx python3-h11

@@ -4,36 +4,9 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "app/route.h"
 #include "app/router.h"
 #include "server/server.h"
-
-typedef struct bk_route {
-    brisk_handler handler;
-    brisk_route_options opts;
-    struct bk_route *next;       /* all routes, for freeing */
-} bk_route;
-
-typedef struct bk_middleware {
-    brisk_middleware_fn fn;
-    void *udata;
-} bk_middleware;
-
-struct brisk_app {
-    bk_router *router;
-    bk_route *routes;
-    bk_middleware *mw;
-    size_t nmw, mw_cap;
-    char *title, *version, *description;
-};
-
-/* Per-request state of the app layer, in the request arena. */
-typedef struct bk_app_req {
-    brisk_app *app;
-    int rc;                      /* BK_ROUTE_* */
-    size_t mw_next;
-    brisk_str path;              /* decoded */
-    bk_route_match m;
-} bk_app_req;
 
 static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
 
@@ -43,6 +16,7 @@ brisk_app *brisk_app_new_opts(const brisk_app_options *o) {
     app->title = dup_or_null(o->title ? o->title : "brisk");
     app->version = dup_or_null(o->version ? o->version : "0.1.0");
     app->description = dup_or_null(o->description);
+    app->problem_details = o->problem_details;
     return app;
 }
 
@@ -68,6 +42,24 @@ int brisk_route_opts(brisk_app *app, const char *method, const char *path, brisk
     if (!r) abort();
     r->handler = handler;
     r->opts = *o;
+    /* Declarations are checked and copied now, so a mistake fails at start-up. */
+    if (o->params && !(r->params = bk_params_resolve(o->params, &r->nparams))) {
+        brisk_log(BRISK_LOG_CRITICAL, "cannot add route %s %s: invalid parameters", method, path);
+        free(r);
+        return -1;
+    }
+    r->opts.params = NULL;
+    if (o->body && !(r->body = bk_model_resolve(o->body))) {
+        brisk_log(BRISK_LOG_CRITICAL, "cannot add route %s %s: invalid body model", method, path);
+        free(r);
+        return -1;
+    }
+    if (o->response && !bk_model_resolve(o->response)) {
+        brisk_log(BRISK_LOG_CRITICAL, "cannot add route %s %s: invalid response model", method,
+                  path);
+        free(r);
+        return -1;
+    }
     char err[256];
     if (!handler || bk_router_add(app->router, method, path, r, err, sizeof err) != 0) {
         brisk_log(BRISK_LOG_CRITICAL, "cannot add route %s %s: %s", method, path,
@@ -121,9 +113,12 @@ static brisk_str decode(brisk_ctx *c, const char *s, size_t n, int plus_space) {
 
 static void endpoint(brisk_ctx *c, bk_app_req *st) {
     switch (st->rc) {
-    case BK_ROUTE_FOUND:
-        ((bk_route *)st->m.route)->handler(c);
+    case BK_ROUTE_FOUND: {
+        bk_route *r = st->m.route;
+        if ((r->nparams || r->body) && !bk_params_validate(c, st, r)) return;
+        r->handler(c);
         return;
+    }
     case BK_ROUTE_METHOD_NOT_ALLOWED:
         brisk_set_header(c, "Allow", st->m.allow);
         brisk_reply_error(c, 405, "Method Not Allowed");
@@ -174,6 +169,9 @@ void bk_app_handle(brisk_ctx *c, void *udata) {
     bk_app_req *st = brisk_alloc(c, sizeof *st);
     st->app = app;
     st->mw_next = 0;
+    st->param_values = NULL;
+    st->param_present = NULL;
+    st->body = NULL;
     bk_ctx_set_app(c, st);
     brisk_str raw = brisk_path(c);
     /* Routes match the decoded path, as Starlette's do. */
@@ -210,21 +208,25 @@ brisk_str brisk_path_param(brisk_ctx *c, const char *name) {
     return (brisk_str){NULL, 0};
 }
 
+bool bk_query_next(brisk_ctx *c, const char **pos, const char *end, brisk_str *key,
+                   brisk_str *value) {
+    const char *p = *pos;
+    if (p >= end) return false;
+    const char *amp = memchr(p, '&', (size_t)(end - p));
+    const char *pe = amp ? amp : end;
+    const char *eq = memchr(p, '=', (size_t)(pe - p));
+    const char *ke = eq ? eq : pe;
+    *key = decode(c, p, (size_t)(ke - p), 1);
+    *value = eq ? decode(c, eq + 1, (size_t)(pe - eq - 1), 1) : (brisk_str){"", 0};
+    *pos = pe + 1;
+    return true;
+}
+
 brisk_str brisk_query_param(brisk_ctx *c, const char *name) {
-    brisk_str q = brisk_query(c);
+    brisk_str q = brisk_query(c), key, value;
     size_t n = strlen(name);
-    const char *p = q.ptr, *end = q.ptr + q.len;
-    while (p < end) {
-        const char *amp = memchr(p, '&', (size_t)(end - p));
-        const char *pe = amp ? amp : end;
-        const char *eq = memchr(p, '=', (size_t)(pe - p));
-        const char *ke = eq ? eq : pe;
-        brisk_str key = decode(c, p, (size_t)(ke - p), 1);
-        if (key.len == n && memcmp(key.ptr, name, n) == 0) {
-            if (!eq) return (brisk_str){"", 0};
-            return decode(c, eq + 1, (size_t)(pe - eq - 1), 1);
-        }
-        p = pe + 1;
-    }
+    const char *p = q.ptr;
+    while (bk_query_next(c, &p, q.ptr + q.len, &key, &value))
+        if (key.len == n && memcmp(key.ptr, name, n) == 0) return value;
     return (brisk_str){NULL, 0};
 }

@@ -11,4 +11,9 @@ const char *bk_app_title(const brisk_app *app);
  * Malformed escapes are kept as they are, as Starlette does. Returns the length. */
 size_t bk_percent_decode(char *dst, const char *src, size_t n, int plus_space);
 
+/* The next "key=value" pair of a raw query string, both percent-decoded ('+' as space;
+ * a key without '=' has an empty value). Advances *pos; false at the end. */
+bool bk_query_next(brisk_ctx *c, const char **pos, const char *end, brisk_str *key,
+                   brisk_str *value);
+
 #endif

@@ -1,0 +1,358 @@
+/* Typed parameters and the body model: collected from the request, coerced, validated,
+ * and answered with FastAPI's 422 when anything is wrong — before the handler runs. */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "app/app.h"
+#include "app/route.h"
+#include "model/json_write.h"
+#include "server/server.h"
+
+void bk_reply_validation(brisk_ctx *c, const bk_verrs *e, bool problem) {
+    bk_buf b = {0};
+    bk_verrs_write(e, &b, problem);
+    brisk_reply(c, 422, problem ? "application/problem+json" : "application/json", b.data,
+                b.len);
+    bk_buf_free(&b);
+}
+
+/* ---- collecting raw values -------------------------------------------------------- */
+
+/* Every value of a query key, decoded, last one last. */
+typedef struct rawvals {
+    brisk_str *v;
+    size_t n, cap;
+} rawvals;
+
+static void raw_push(brisk_ctx *c, rawvals *rv, brisk_str s) {
+    if (rv->n == rv->cap) {
+        size_t cap = rv->cap ? rv->cap * 2 : 4;
+        brisk_str *nv = brisk_alloc(c, cap * sizeof *nv);
+        if (rv->n) memcpy(nv, rv->v, rv->n * sizeof *nv);
+        rv->v = nv;
+        rv->cap = cap;
+    }
+    rv->v[rv->n++] = s;
+}
+
+/* One pass over the query string fills the raw values of every query parameter. */
+static void collect_query(brisk_ctx *c, const bk_route *r, rawvals *raw) {
+    brisk_str q = brisk_query(c), key, value;
+    const char *p = q.ptr;
+    while (bk_query_next(c, &p, q.ptr + q.len, &key, &value)) {
+        for (size_t i = 0; i < r->nparams; i++) {
+            const bk_rfield *rf = &r->params[i];
+            if (rf->f.in == BRISK_IN_QUERY && rf->key_len == key.len &&
+                memcmp(rf->key, key.ptr, key.len) == 0) {
+                raw_push(c, &raw[i], value);
+                break;
+            }
+        }
+    }
+}
+
+static void collect_headers(brisk_ctx *c, const bk_route *r, rawvals *raw) {
+    size_t nh = brisk_header_count(c);
+    for (size_t h = 0; h < nh; h++) {
+        brisk_str name, value;
+        brisk_header_at(c, h, &name, &value);
+        bool cookie = name.len == 6 && strncasecmp(name.ptr, "cookie", 6) == 0;
+        for (size_t i = 0; i < r->nparams; i++) {
+            const bk_rfield *rf = &r->params[i];
+            if (rf->f.in == BRISK_IN_HEADER && rf->key_len == name.len &&
+                strncasecmp(rf->key, name.ptr, name.len) == 0)
+                raw_push(c, &raw[i], value);
+        }
+        if (!cookie) continue;
+        /* "a=1; b=2": the last of a repeated name wins, as Starlette's parser does. */
+        const char *p = value.ptr, *end = value.ptr + value.len;
+        while (p < end) {
+            const char *semi = memchr(p, ';', (size_t)(end - p));
+            const char *pe = semi ? semi : end;
+            while (p < pe && *p == ' ') p++;
+            const char *eq = memchr(p, '=', (size_t)(pe - p));
+            if (eq) {
+                const char *ke = eq;
+                while (ke > p && ke[-1] == ' ') ke--;
+                const char *vs = eq + 1, *ve = pe;
+                while (vs < ve && *vs == ' ') vs++;
+                while (ve > vs && ve[-1] == ' ') ve--;
+                if (ve - vs >= 2 && *vs == '"' && ve[-1] == '"') vs++, ve--;
+                for (size_t i = 0; i < r->nparams; i++) {
+                    const bk_rfield *rf = &r->params[i];
+                    if (rf->f.in == BRISK_IN_COOKIE && rf->key_len == (size_t)(ke - p) &&
+                        memcmp(rf->key, p, rf->key_len) == 0)
+                        raw_push(c, &raw[i], (brisk_str){vs, (size_t)(ve - vs)});
+                }
+            }
+            p = pe + 1;
+        }
+    }
+}
+
+static void collect_path(brisk_ctx *c, const bk_app_req *st, const bk_route *r,
+                         rawvals *raw) {
+    for (size_t i = 0; i < r->nparams; i++) {
+        const bk_rfield *rf = &r->params[i];
+        if (rf->f.in != BRISK_IN_PATH) continue;
+        for (uint32_t k = 0; k < st->m.nparams; k++) {
+            const bk_route_param *p = &st->m.params[k];
+            if (p->name_len == rf->key_len && memcmp(p->name, rf->key, rf->key_len) == 0)
+                raw_push(c, &raw[i], (brisk_str){p->value, p->value_len});
+        }
+    }
+}
+
+/* ---- validation ------------------------------------------------------------------ */
+
+static const char *in_name(brisk_in in) {
+    switch (in) {
+    case BRISK_IN_PATH: return "path";
+    case BRISK_IN_QUERY: return "query";
+    case BRISK_IN_HEADER: return "header";
+    case BRISK_IN_COOKIE: return "cookie";
+    default: return "?";
+    }
+}
+
+static void coerce_one(brisk_ctx *c, const bk_rfield *rf, brisk_str s, void *dst, bk_verrs *e) {
+    size_t ql;
+    char *q = bk_json_quote(bk_ctx_arena(c), s.ptr, s.len, &ql);
+    bk_coerce_text(rf, s, dst, e, bk_ctx_arena(c), q, ql);
+}
+
+static void validate_param(brisk_ctx *c, bk_app_req *st, const bk_rfield *rf, size_t i,
+                           const rawvals *rv, bk_verrs *e) {
+    void *dst = brisk_alloc(c, rf->csize);
+    memset(dst, 0, rf->csize);
+    st->param_values[i] = dst;
+    st->param_present[i] = rv->n > 0;
+    bk_loc_push_key(e, in_name(rf->f.in), strlen(in_name(rf->f.in)));
+    bk_loc_push_key(e, rf->key, rf->key_len);
+    if (rv->n == 0) {
+        if (rf->default_value)
+            memcpy(dst, rf->default_value, rf->csize);
+        else if (!rf->f.optional)
+            bk_verr_add(e, "missing", "Field required", NULL, 0, NULL);
+    } else if (rf->f.kind == BRISK_K_LIST) {
+        const bk_rfield *it = rf->item;
+        bk_verr **mark = e->tail;
+        size_t n0 = e->n;
+        char *items = brisk_alloc(c, rv->n * it->csize);
+        memset(items, 0, rv->n * it->csize);
+        for (size_t k = 0; k < rv->n; k++) {
+            bk_loc_push_index(e, k);
+            coerce_one(c, it, rv->v[k], items + k * it->csize, e);
+            bk_loc_pop(e);
+        }
+        *(brisk_list *)dst = (brisk_list){items, rv->n};
+        if (rf->f.min_len || rf->f.max_len) {
+            /* The input of a list error is the list of raw strings. */
+            bk_buf b = {0};
+            bk_buf_putc(&b, '[');
+            for (size_t k = 0; k < rv->n; k++) {
+                if (k) bk_buf_putc(&b, ',');
+                bk_json_escape(&b, rv->v[k].ptr, rv->v[k].len);
+            }
+            bk_buf_putc(&b, ']');
+            bk_count_errors(rf, rv->n, false, e, mark, n0, b.data, b.len);
+            bk_buf_free(&b);
+        }
+    } else {
+        /* A repeated scalar takes the last value, as Starlette's query dict does. */
+        coerce_one(c, rf, rf->f.in == BRISK_IN_HEADER ? rv->v[0] : rv->v[rv->n - 1], dst, e);
+    }
+    bk_loc_pop(e);
+    bk_loc_pop(e);
+}
+
+/* Starlette's json.loads(bytes) reads UTF-8 with or without a byte-order mark. */
+static void skip_bom(brisk_str *body) {
+    if (body->len >= 3 && memcmp(body->ptr, "\xEF\xBB\xBF", 3) == 0) {
+        body->ptr += 3;
+        body->len -= 3;
+    }
+}
+
+static bool json_content_type(brisk_str ct) {
+    if (!ct.ptr) return true;
+    size_t n = 0;
+    while (n < ct.len && ct.ptr[n] != ';') n++;
+    while (n && ct.ptr[n - 1] == ' ') n--;
+    if (n == 16 && strncasecmp(ct.ptr, "application/json", 16) == 0) return true;
+    return n >= 5 && strncasecmp(ct.ptr + n - 5, "+json", 5) == 0;
+}
+
+/* Reads and decodes the body model. False when the body could not be read at all (the
+ * server answered already). */
+static bool validate_body(brisk_ctx *c, bk_app_req *st, const bk_route *r, bk_verrs *e) {
+    brisk_str body;
+    if (brisk_body_read(c, &body) != 0) return false;
+    if (body.len == 0) {
+        if (r->opts.body_optional) return true;
+        bk_loc_push_key(e, "body", 4);
+        bk_verr_add(e, "missing", "Field required", NULL, 0, NULL);
+        bk_loc_pop(e);
+        return true;
+    }
+    if (!json_content_type(brisk_header(c, "content-type"))) {
+        /* FastAPI validates the raw bytes against the model then. */
+        size_t ql;
+        char *q = bk_json_quote(bk_ctx_arena(c), body.ptr, body.len, &ql);
+        bk_loc_push_key(e, "body", 4);
+        bk_rfield as_field = {.f = {.kind = BRISK_K_OBJ}, .model = r->body};
+        bk_type_error(&as_field, e, q, ql, true);
+        bk_loc_pop(e);
+        return true;
+    }
+    skip_bom(&body);
+    st->body = bk_model_decode(r->body, body.ptr, body.len, e, "body");
+    return true;
+}
+
+bool bk_params_validate(brisk_ctx *c, bk_app_req *st, const bk_route *r) {
+    /* On the coroutine's stack: validation allocates only on errors. */
+    bk_verrs e, eb;
+    bk_verrs_init(&e, bk_ctx_arena(c));
+    bk_verrs_init(&eb, bk_ctx_arena(c));
+    /* FastAPI decodes the body first: a body that is not JSON is the only error then. */
+    if (r->body && !validate_body(c, st, r, &eb)) return false;
+    if (eb.head && strcmp(eb.head->type, "json_invalid") == 0) {
+        bk_reply_validation(c, &eb, st->app->problem_details);
+        return false;
+    }
+    if (r->nparams) {
+        st->param_values = brisk_alloc(c, r->nparams * sizeof *st->param_values);
+        st->param_present = brisk_alloc(c, r->nparams * sizeof *st->param_present);
+        rawvals *raw = brisk_alloc(c, r->nparams * sizeof *raw);
+        memset(raw, 0, r->nparams * sizeof *raw);
+        collect_path(c, st, r, raw);
+        collect_query(c, r, raw);
+        collect_headers(c, r, raw);
+        /* FastAPI's order: path, query, header, cookie, then the body. */
+        static const brisk_in order[] = {BRISK_IN_PATH, BRISK_IN_QUERY, BRISK_IN_HEADER,
+                                         BRISK_IN_COOKIE};
+        for (size_t o = 0; o < 4; o++)
+            for (size_t i = 0; i < r->nparams; i++)
+                if (r->params[i].f.in == order[o])
+                    validate_param(c, st, &r->params[i], i, &raw[i], &e);
+    }
+    if (e.n == 0 && eb.n == 0 && !e.capped && !eb.capped) return true;
+    if (eb.head) {
+        *e.tail = eb.head;
+        e.tail = eb.tail;
+    }
+    e.n += eb.n;
+    e.capped |= eb.capped;
+    bk_reply_validation(c, &e, st->app->problem_details);
+    return false;
+}
+
+/* ---- the handler's view ----------------------------------------------------------- */
+
+static const void *param_value(brisk_ctx *c, const char *name, brisk_kind want1,
+                               brisk_kind want2, size_t *idx_out) {
+    bk_app_req *st = bk_ctx_app(c);
+    if (!st || st->rc != BK_ROUTE_FOUND) return NULL;
+    const bk_route *r = st->m.route;
+    for (size_t i = 0; i < r->nparams; i++) {
+        const bk_rfield *rf = &r->params[i];
+        if (strcmp(rf->f.name, name) != 0) continue;
+        if (!st->param_values) return NULL;
+        if (want1 && rf->f.kind != want1 && rf->f.kind != want2) {
+            brisk_log(BRISK_LOG_ERROR, "parameter %s is not read with the getter of its kind",
+                      name);
+            return NULL;
+        }
+        if (idx_out) *idx_out = i;
+        return st->param_values[i];
+    }
+    brisk_log(BRISK_LOG_ERROR, "no parameter %s is declared on route %.*s", name,
+              (int)brisk_route_pattern(c).len, brisk_route_pattern(c).ptr);
+    return NULL;
+}
+
+int64_t brisk_param_i64(brisk_ctx *c, const char *name) {
+    size_t i;
+    const void *v = param_value(c, name, BRISK_K_I64, BRISK_K_I32, &i);
+    if (!v) return 0;
+    const bk_app_req *st = bk_ctx_app(c);
+    const bk_route *r = st->m.route;
+    return r->params[i].f.kind == BRISK_K_I32 ? *(const int32_t *)v : *(const int64_t *)v;
+}
+
+double brisk_param_f64(brisk_ctx *c, const char *name) {
+    const void *v = param_value(c, name, BRISK_K_F64, BRISK_K_F64, NULL);
+    return v ? *(const double *)v : 0;
+}
+
+bool brisk_param_bool(brisk_ctx *c, const char *name) {
+    const void *v = param_value(c, name, BRISK_K_BOOL, BRISK_K_BOOL, NULL);
+    return v ? *(const bool *)v : false;
+}
+
+brisk_str brisk_param_str(brisk_ctx *c, const char *name) {
+    size_t i;
+    const void *v = param_value(c, name, 0, 0, &i);
+    if (!v) return (brisk_str){NULL, 0};
+    const bk_app_req *st = bk_ctx_app(c);
+    brisk_kind k = ((const bk_route *)st->m.route)->params[i].f.kind;
+    if (k != BRISK_K_STR && k != BRISK_K_UUID && k != BRISK_K_DATETIME) {
+        brisk_log(BRISK_LOG_ERROR, "parameter %s is not a string", name);
+        return (brisk_str){NULL, 0};
+    }
+    return *(const brisk_str *)v;
+}
+
+int brisk_param_enum(brisk_ctx *c, const char *name) {
+    const void *v = param_value(c, name, BRISK_K_ENUM, BRISK_K_ENUM, NULL);
+    return v ? *(const int *)v : 0;
+}
+
+brisk_list brisk_param_list(brisk_ctx *c, const char *name) {
+    const void *v = param_value(c, name, BRISK_K_LIST, BRISK_K_LIST, NULL);
+    return v ? *(const brisk_list *)v : (brisk_list){NULL, 0};
+}
+
+bool brisk_param_present(brisk_ctx *c, const char *name) {
+    size_t i;
+    if (!param_value(c, name, 0, 0, &i)) return false;
+    const bk_app_req *st = bk_ctx_app(c);
+    return st->param_present[i];
+}
+
+void *brisk_body(brisk_ctx *c) {
+    bk_app_req *st = bk_ctx_app(c);
+    return st ? st->body : NULL;
+}
+
+const brisk_value *brisk_body_json(brisk_ctx *c) {
+    brisk_str body;
+    if (brisk_body_read(c, &body) != 0) return NULL;
+    bk_verrs e;
+    bk_verrs_init(&e, bk_ctx_arena(c));
+    bk_app_req *st = bk_ctx_app(c);
+    bool problem = st && st->app->problem_details;
+    bk_loc_push_key(&e, "body", 4);
+    if (body.len == 0) {
+        bk_verr_add(&e, "missing", "Field required", NULL, 0, NULL);
+        bk_reply_validation(c, &e, problem);
+        return NULL;
+    }
+    skip_bom(&body);
+    brisk_json_error err;
+    brisk_value *v = bk_json_parse_value(bk_ctx_arena(c), body.ptr, body.len, &err);
+    if (v) return v;
+    size_t pos = 0;
+    for (size_t i = 0; i < err.pos && i < body.len; i++)
+        pos += ((unsigned char)body.ptr[i] & 0xC0) != 0x80;
+    bk_loc_push_index(&e, pos);
+    size_t ql;
+    const char *msg = err.msg ? err.msg : "Expecting value";
+    char *q = bk_json_quote(bk_ctx_arena(c), msg, strlen(msg), &ql);
+    char *ctx = brisk_sprintf(c, "{\"error\":%s}", q);
+    bk_verr_add(&e, "json_invalid", "JSON decode error", "{}", 2, ctx);
+    bk_reply_validation(c, &e, problem);
+    return NULL;
+}
