@@ -13,9 +13,10 @@ all:
 	cmake -S . -B $(BUILD) -DBRISK_TESTS=OFF $(CMAKE_FLAGS) >/dev/null
 	cmake --build $(BUILD) -j$(JOBS)
 
-# Build and serve the quick-start app on http://127.0.0.1:8000.
+# Build and serve the flagship example, the todo API of examples/todo, on
+# http://127.0.0.1:8000 (its SQLite file: $TODO_DB, default ./todo.db).
 run: all
-	./$(BUILD)/examples/hello --host 127.0.0.1 --port 8000
+	./$(BUILD)/examples/todo --host 127.0.0.1 --port 8000
 
 # Build and run every test: unit tests, the llhttp corpus, black-box HTTP tests; under CI
 # (CI=true) also the whole suite again under ASan+UBSan and the fuzzer for a short while.
