@@ -148,9 +148,87 @@ static inline bool word_needs_work(const unsigned char *p) {
     return (m & high) != 0;
 }
 
+static const char hex_digits[] = "0123456789abcdef";
+
+/* Writes the escape of one ASCII byte that needs one; returns the bytes written. */
+static inline size_t escape_ascii(char *o, unsigned char c) {
+    static const char short_esc[32] = {['\b'] = 'b', ['\t'] = 't', ['\n'] = 'n', ['\f'] = 'f',
+                                       ['\r'] = 'r'};
+    o[0] = '\\';
+    if (c == '"' || c == '\\') {
+        o[1] = (char)c;
+        return 2;
+    }
+    if (short_esc[c]) {
+        o[1] = short_esc[c];
+        return 2;
+    }
+    memcpy(o + 1, "u00", 3);
+    o[4] = hex_digits[c >> 4];
+    o[5] = hex_digits[c & 15];
+    return 6;
+}
+
+/* Strings up to this long are written with room reserved for the worst case (every byte
+ * six bytes long) and no call per run: most keys and values are short. */
+#define SHORT_STRING 4096
+
+static void escape_short(bk_buf *out, const unsigned char *s, size_t len) {
+    size_t need = len * 6 + 2 + 8;
+    if (out->cap - out->len < need) bk_buf_reserve(out, need);
+    char *o = out->data + out->len;
+    *o++ = '"';
+    size_t i = 0;
+    while (i < len) {
+        while (i + 8 <= len && !word_needs_work(s + i)) {
+            memcpy(o, s + i, 8);
+            o += 8;
+            i += 8;
+        }
+        /* A plain tail shorter than a word: the string's last eight bytes, overlapping
+         * bytes already copied verbatim (they are plain too, so the output matches). */
+        if (i < len && i + 8 > len && len >= 8 && !word_needs_work(s + len - 8)) {
+            size_t back = i + 8 - len;
+            memcpy(o - back, s + len - 8, 8);
+            o += 8 - back;
+            break;
+        }
+        while (i < len && !needs_work[s[i]]) *o++ = (char)s[i++];
+        if (i == len) break;
+        unsigned char c = s[i];
+        if (c < 0x80) {
+            o += escape_ascii(o, c);
+            i++;
+            continue;
+        }
+        /* Non-ASCII text: copy valid UTF-8 and the plain bytes between as one run. */
+        size_t start = i;
+        for (;;) {
+            size_t n = utf8_len(s + i, len - i);
+            if (!n) break;
+            i += n;
+            while (i < len && !needs_work[s[i]]) i++;
+            if (i == len || s[i] < 0x80) break;
+        }
+        if (i > start) {
+            memcpy(o, s + start, i - start);
+            o += i - start;
+        } else {
+            memcpy(o, "\xEF\xBF\xBD", 3); /* U+FFFD: keep the output valid JSON */
+            o += 3;
+            i++;
+        }
+    }
+    *o++ = '"';
+    out->len = (size_t)(o - out->data);
+}
+
 void bk_json_escape(bk_buf *out, const char *str, size_t len) {
-    static const char hex[] = "0123456789abcdef";
     const unsigned char *s = (const unsigned char *)str;
+    if (len <= SHORT_STRING) {
+        escape_short(out, s, len);
+        return;
+    }
     bk_buf_reserve(out, len + 2);
     bk_buf_putc(out, '"');
     size_t i = 0;
@@ -173,19 +251,8 @@ void bk_json_escape(bk_buf *out, const char *str, size_t len) {
             i++;
             continue;
         }
-        switch (c) {
-        case '"': bk_buf_lit(out, "\\\""); break;
-        case '\\': bk_buf_lit(out, "\\\\"); break;
-        case '\n': bk_buf_lit(out, "\\n"); break;
-        case '\r': bk_buf_lit(out, "\\r"); break;
-        case '\t': bk_buf_lit(out, "\\t"); break;
-        case '\b': bk_buf_lit(out, "\\b"); break;
-        case '\f': bk_buf_lit(out, "\\f"); break;
-        default: {
-            char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-            bk_buf_append(out, u, 6);
-        }
-        }
+        char esc[6];
+        bk_buf_append(out, esc, escape_ascii(esc, c));
         i++;
     }
     bk_buf_putc(out, '"');
