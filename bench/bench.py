@@ -78,12 +78,31 @@ LABELS = {
     "brisk": "brisk",
 }
 
-# (key, path, connections, servers that cannot serve it)
+# POST /items: the body every request carries (tools/post_items.lua sends the same bytes) and
+# that every server echoes back unchanged: its typed model, validated, serialized again.
+ITEM_BODY = b'{"name":"Widget","price":9.99,"has_tax":true,"tags":["a","b"]}'
+POST_ITEMS_LUA = os.path.join(BENCH, "tools", "post_items.lua")
+
+
+class Route:
+    """A measured route: wrk runs `method path` with `conns` connections (with a Lua script
+    for a request that is not a plain GET); `unsupported` servers are shown as n/a."""
+
+    def __init__(self, key, method, path, conns, unsupported=(), script=None):
+        self.key, self.method, self.path, self.conns = key, method, path, conns
+        self.unsupported, self.script = set(unsupported), script
+
+    @property
+    def title(self):
+        return f"{self.method} {self.path}"
+
+
 ROUTES = [
-    ("plaintext", "/plaintext", CONNS, set()),
-    ("json", "/json", CONNS, set()),
-    ("items", "/items/42?q=foo", CONNS, set()),
-    ("sleep", "/sleep?ms=100", SLEEP_CONNS, {"nginx"}),
+    Route("plaintext", "GET", "/plaintext", CONNS),
+    Route("json", "GET", "/json", CONNS),
+    Route("items", "GET", "/items/42?q=foo", CONNS),
+    Route("post_items", "POST", "/items", CONNS, {"nginx"}, POST_ITEMS_LUA),
+    Route("sleep", "GET", "/sleep?ms=100", SLEEP_CONNS, {"nginx"}),
 ]
 
 
@@ -235,9 +254,17 @@ def port_free(port):
 
 def http_get(port, path, timeout=2.0):
     """(status, headers dict lower-cased, body bytes) over a fresh connection."""
+    return http_request(port, "GET", path, timeout=timeout)
+
+
+def http_request(port, method, path, body=None, content_type="application/json",
+                 timeout=2.0):
+    """Like http_get, for any method; a body is sent with Content-Length."""
+    head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n"
+    if body is not None:
+        head += f"Content-Type: {content_type}\r\nContent-Length: {len(body)}\r\n"
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
-        s.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
-                  .encode())
+        s.sendall(head.encode() + b"\r\n" + (body or b""))
         data = b""
         while True:
             chunk = s.recv(65536)
@@ -484,6 +511,34 @@ class Server:
                     self.conformance.append(f"GET /items/abc: {status}, expected 4xx")
             except (OSError, ValueError, IndexError) as e:
                 self.conformance.append(f"GET /items/abc: {e}")
+            self.check_post_items()
+
+    def check_post_items(self):
+        """POST /items: the same status and the same bytes from every server for a valid
+        body (the measured one, and one without the optional members), 422 for invalid
+        ones."""
+        cases = [
+            (ITEM_BODY, 200, ITEM_BODY),
+            (b'{"name":"Widget","price":9.99}', 200,
+             b'{"name":"Widget","price":9.99,"has_tax":false,"tags":[]}'),
+            (b'{"name":"Widget","price":-1,"has_tax":true,"tags":["a","b"]}', 422, None),
+            (b'{"name":"' + b"x" * 101 + b'","price":9.99}', 422, None),
+            (b'{"price":9.99}', 422, None),
+            (b'{"name":"Widget","price":9.99,"tags":"ab"}', 422, None),
+        ]
+        for body, want_status, want_body in cases:
+            what = f"POST /items {body[:48].decode()}"
+            try:
+                status, headers, got = http_request(self.port, "POST", "/items", body)
+            except (OSError, ValueError, IndexError) as e:
+                self.conformance.append(f"{what}: {e}")
+                continue
+            ctype = headers.get("content-type", "-")
+            if status != want_status or (want_body is not None and (
+                    got != want_body or not ctype.startswith("application/json"))):
+                self.conformance.append(f"{what}: {status} {ctype} {got[:100]!r}, expected "
+                                        f"{want_status}"
+                                        + (f" {want_body.decode()}" if want_body else ""))
 
 
 def which(prog, *extra):
@@ -506,10 +561,13 @@ def parse_latency(text):
     return float(m.group(1)) * UNITS[m.group(2)] if m else None
 
 
-def wrk(port, path, conns, seconds, root=None):
-    """Runs wrk; returns a dict with rps, p50/p99 (ms), errors, non2xx, max_rss."""
-    cmd = ["wrk", "-t1", f"-c{conns}", f"-d{seconds}s", "--latency", "--timeout", WRK_TIMEOUT,
-           f"http://127.0.0.1:{port}{path}"]
+def wrk(port, path, conns, seconds, root=None, script=None):
+    """Runs wrk; returns a dict with rps, p50/p99 (ms), errors, non2xx, max_rss. `script` is
+    a Lua file for wrk -s (the method, body and headers of a POST)."""
+    cmd = ["wrk", "-t1", f"-c{conns}", f"-d{seconds}s", "--latency", "--timeout", WRK_TIMEOUT]
+    if script:
+        cmd += ["-s", script]
+    cmd.append(f"http://127.0.0.1:{port}{path}")
     sampler = RssSampler(root) if root else None
     if sampler:
         sampler.start()
@@ -697,11 +755,12 @@ def fmt_ms(x):
     return f"{x * 1000:.0f} µs" if x < 1 else f"{x:.2f} ms" if x < 100 else f"{x:.0f} ms"
 
 
-def paired_ratio(runs, key, a, b):
+def paired_ratio(runs, key, a, b, key_b=None):
     """Median over rounds of a's req/s divided by b's in the same round (adjacent runs share
-    the machine's conditions); falls back to the ratio of medians."""
+    the machine's conditions). b's runs are of route key_b when given (e.g. brisk's POST
+    /items against brisk's own /json), else of the same route."""
     ra = {r["round"]: r["rps"] for r in runs.get((key, a), []) if r.get("rps")}
-    rb = {r["round"]: r["rps"] for r in runs.get((key, b), []) if r.get("rps")}
+    rb = {r["round"]: r["rps"] for r in runs.get((key_b or key, b), []) if r.get("rps")}
     both = [ra[k] / rb[k] for k in ra if k in rb]
     return statistics.median(both) if both else None
 
@@ -762,8 +821,9 @@ def report(servers, runs, idle, idle_end, idle_conns, info, complete):
           "show as –.**")
     w("")
     summaries = {}
-    for key, path, conns, unsupported in ROUTES:
-        w(f"## GET {path}  ({conns} connections)\n")
+    for route in ROUTES:
+        key, conns, unsupported = route.key, route.conns, route.unsupported
+        w(f"## {route.title}  ({conns} connections)\n")
         w("| server | req/s (median) | min–max | × nginx | p99 (median) | errors | "
           "server CPU per request | idle RSS | RSS under load (1st round) |")
         w("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -794,6 +854,9 @@ def report(servers, runs, idle, idle_end, idle_conns, info, complete):
         b = summaries.get((key, "brisk"))
         if b:
             parts = []
+            if key == "post_items" and summaries.get(("json", "brisk")):
+                parts.append(f"{fmt_ratio(paired_ratio(runs, key, 'brisk', 'brisk', 'json'))} "
+                             "brisk's own GET /json")
             for peer in ("nginx", "go", "fastapi"):
                 p = summaries.get((key, peer))
                 if p:
@@ -802,6 +865,17 @@ def report(servers, runs, idle, idle_end, idle_conns, info, complete):
             n = summaries.get((key, "nginx"))
             if n and b["cpu_us"] and n["cpu_us"] and key != "sleep":
                 parts.append(f"server CPU per request {b['cpu_us'] / n['cpu_us']:.2f}× nginx's")
+            if key == "post_items" and b["cpu_us"]:
+                # Both brisk routes are often client-bound (‡): CPU per request still compares.
+                j = summaries.get(("json", "brisk"))
+                if j and j["cpu_us"]:
+                    parts.append(f"server CPU per request {b['cpu_us'] / j['cpu_us']:.2f}× "
+                                 "its own GET /json's")
+                for peer in ("go", "fastapi"):
+                    p = summaries.get((key, peer))
+                    if p and p["cpu_us"]:
+                        parts.append(f"{p['cpu_us'] / b['cpu_us']:.1f}× less CPU per request "
+                                     f"than {LABELS[peer]}")
             if parts:
                 w("\nbrisk: " + ", ".join(parts) + ".")
         w("")
@@ -820,8 +894,8 @@ def report(servers, runs, idle, idle_end, idle_conns, info, complete):
         if srv.error:
             w(f"| {srv.label} | **failed: {srv.error}** | | | | | | |")
             continue
-        loads = [summaries[(k, srv.name)]["max_rss"] for k, *_ in ROUTES
-                 if summaries.get((k, srv.name)) and summaries[(k, srv.name)]["max_rss"]]
+        loads = [summaries[(rt.key, srv.name)]["max_rss"] for rt in ROUTES
+                 if summaries.get((rt.key, srv.name)) and summaries[(rt.key, srv.name)]["max_rss"]]
         ic = idle_conns.get(srv.name)
         if ic is None:
             ic_txt, held = "not run", ""
@@ -855,6 +929,14 @@ def report(servers, runs, idle, idle_end, idle_conns, info, complete):
         for peer, goal in (("nginx", 1.0), ("go", 2.0), ("fastapi", 10.0)):
             r = paired_ratio(runs, key, "brisk", peer)
             target(f"/{key} ≥ {goal:g}× {LABELS[peer]}", r, goal, lambda x: f"{x:.2f}×")
+    for peer, goal in (("brisk", 0.9), ("fastapi", 15.0), ("go", 2.0)):
+        if peer == "brisk":
+            r = paired_ratio(runs, "post_items", "brisk", "brisk", "json")
+            name = f"POST /items ≥ {goal:g}× brisk's own GET /json"
+        else:
+            r = paired_ratio(runs, "post_items", "brisk", peer)
+            name = f"POST /items ≥ {goal:g}× {LABELS[peer]}"
+        target(name, r, goal, lambda x: f"{x:.2f}×")
     b = summaries.get(("sleep", "brisk"))
     target(f"/sleep?ms=100 at {SLEEP_CONNS} conns ≥ 8,000 req/s", b["rps"] if b else None,
            8000, lambda x: f"{x:,.0f} req/s")
@@ -874,7 +956,12 @@ def report(servers, runs, idle, idle_end, idle_conns, info, complete):
         if srv.notes:
             w(f"- **{srv.label}**: " + "; ".join(srv.notes) + ".")
     w("- nginx answers with constant bytes (no framework work): the near-limit reference. "
-      "It has no non-blocking sleep, so /sleep is n/a.")
+      "It has no non-blocking sleep and no JSON decoding, so /sleep and POST /items are n/a.")
+    w("- POST /items: every request carries the same JSON body (tools/post_items.lua); brisk "
+      "decodes it into its declared model (validation included) and encodes the model back, "
+      "FastAPI does the same with a Pydantic model, and Go, Node, Express and Flask parse the "
+      "JSON with their standard facility and check the same constraints by hand (422 when "
+      "invalid). Every server answers the same bytes.")
     w("- Flask handlers are synchronous: on gunicorn's default sync worker /sleep serves one "
       "request at a time (wrk's 2 s timeouts show up as errors), and after wrk stops the worker "
       "still works through every queued request of the closed connections (100 ms each), so "
@@ -921,9 +1008,9 @@ SERVERS = []
 
 def warm_up(srv):
     """The start-up warm-up: every 64-connection route once (not /sleep's 1,000)."""
-    for key, path, conns, unsupported in ROUTES:
-        if key != "sleep" and srv.name not in unsupported:
-            wrk(srv.port, path, conns, WARMUP)
+    for rt in ROUTES:
+        if rt.key != "sleep" and srv.name not in rt.unsupported:
+            wrk(srv.port, rt.path, rt.conns, WARMUP, script=rt.script)
 
 
 def cleanup(*_):
@@ -979,7 +1066,8 @@ def main():
     complete = True
     noisy_streak = 0  # a machine that stays busy is not waited out: repeats stop after 3
     for rnd in range(ROUNDS):
-        for key, path, conns, unsupported in ROUTES:
+        for route in ROUTES:
+            key, path, conns, unsupported = route.key, route.path, route.conns, route.unsupported
             rot = up[rnd % len(up):] + up[:rnd % len(up)] if up else []
             for srv in rot:
                 if srv.name in unsupported:
@@ -993,11 +1081,12 @@ def main():
                     if not srv.ensure_responsive():
                         best = {"error": "server not answering"}
                         break
-                    wrk(srv.port, path, conns, WARMUP)
+                    wrk(srv.port, path, conns, WARMUP, script=route.script)
                     if not srv.ensure_responsive():
                         best = {"error": "server not answering after warm-up"}
                         break
-                    r = wrk(srv.port, path, conns, DURATION, root=srv.proc.pid)
+                    r = wrk(srv.port, path, conns, DURATION, root=srv.proc.pid,
+                            script=route.script)
                     r["round"], r["attempt"] = rnd, attempt
                     if best is None or r.get("foreign_cpu", 0) < best.get("foreign_cpu", 0):
                         best = r
@@ -1010,11 +1099,13 @@ def main():
                 r = best
                 noisy_streak = noisy_streak + 1 if r.get("foreign_cpu", 0) > NOISY_CPU else 0
                 if "rps" in r:
-                    log(f"round {rnd + 1}/{ROUNDS} {path} {srv.label}: {r['rps']:,.0f} req/s, "
+                    log(f"round {rnd + 1}/{ROUNDS} {route.title} {srv.label}: "
+                        f"{r['rps']:,.0f} req/s, "
                         f"p99 {fmt_ms(r['p99'])}, errors {r['errors'] + r['non2xx']}, "
                         f"RSS {mb(r['max_rss'])}, other CPU {r.get('foreign_cpu', 0):.2f}")
                 else:
-                    log(f"round {rnd + 1}/{ROUNDS} {path} {srv.label}: {r.get('error')}")
+                    log(f"round {rnd + 1}/{ROUNDS} {route.title} {srv.label}: "
+                        f"{r.get('error')}")
 
     for srv in up:
         if not srv.alive():

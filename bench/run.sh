@@ -3,11 +3,13 @@
 #
 # Installs the prerequisites (scripts/deps.sh bench), builds the peers into bench/.peers
 # (git-ignored) and brisk's bench app into build/apps/, then runs bench/bench.py, which starts
-# every server, measures, stops them and writes bench/results/results.md.
+# every server, measures, stops them and writes bench/results/results.md. Then the JSON codec
+# micro-benchmark, bench/codec/run.sh (brisk vs cJSON vs json-c; bench/results/codec.md).
 #
 # Environment: BENCH_SERVERS=brisk,nginx,...  BENCH_ROUNDS=3  BENCH_DURATION=5  BENCH_QUICK=1
 #              BENCH_IDLE_CONNS=10000  BENCH_SLEEP_CONNS=1000  BENCH_PORT_BASE=18080
 #              BENCH_PIN=1  BENCH_MAX_SECONDS=2400  BENCH_BRISK_BIN=path
+#              BENCH_CODEC=0 (skip the codec benchmark)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -108,4 +110,12 @@ fi
 
 # --- run -------------------------------------------------------------------------------
 export BENCH_SERVERS="$servers"
-/usr/bin/python3 "$here/bench.py"
+status=0
+/usr/bin/python3 "$here/bench.py" || status=$?
+
+# --- the codec micro-benchmark ---------------------------------------------------------
+if [ "${BENCH_CODEC:-1}" != 0 ]; then
+  say "JSON codec benchmark (bench/codec/run.sh; BENCH_CODEC=0 skips it)"
+  "$here/codec/run.sh" || say "warning: the codec benchmark failed (bench/codec/run.sh)"
+fi
+exit "$status"

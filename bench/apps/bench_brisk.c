@@ -6,6 +6,8 @@
  *   GET /json               200 application/json  {"message":"Hello, World!"}   (encoded per request)
  *   GET /items/{item_id}    200 application/json  {"item_id":<int>,"q":"<q>"|null}
  *   GET /sleep?ms=100       sleeps without blocking the worker, then 200 "ok"
+ *   POST /items             a JSON body decoded and validated into the Item model, echoed
+ *                           back as JSON (200); an invalid body gets brisk's 422
  * plus GET /health for the benchmark's readiness probe.
  *
  * Run: bench_brisk --host 127.0.0.1 --port 8000 --workers 1 --no-access-log
@@ -14,6 +16,20 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+
+/* The body of POST /items; FastAPI's peer declares the same model with Pydantic. */
+typedef struct {
+    brisk_str name;
+    double price;
+    bool has_tax;
+    brisk_strs tags;
+} Item;
+
+BRISK_MODEL(Item,
+    BRISK_STR(name, .max_len = 100),
+    BRISK_F64(price, BRISK_GE(0)),
+    BRISK_BOOL(has_tax, .optional = true),
+    BRISK_STR_LIST(tags, .optional = true));
 
 /* Parses a whole view as a decimal int64 (optional leading '-'); false on anything else. */
 static bool parse_i64(brisk_str s, int64_t *out) {
@@ -82,6 +98,11 @@ static void sleep_ms(brisk_ctx *c) {
     brisk_reply_text(c, 200, "ok");
 }
 
+static void create_item(brisk_ctx *c) {
+    Item *it = brisk_body(c); /* already decoded and validated */
+    brisk_reply_model(c, 200, &Item_model, it);
+}
+
 static void health(brisk_ctx *c) {
     brisk_reply_text(c, 200, "ok");
 }
@@ -92,6 +113,7 @@ int main(int argc, char **argv) {
     BRISK_GET(app, "/json", json_message);
     BRISK_GET(app, "/items/{item_id}", read_item);
     BRISK_GET(app, "/sleep", sleep_ms);
+    BRISK_POST(app, "/items", create_item, .body = &Item_model, .response = &Item_model);
     BRISK_GET(app, "/health", health);
     return brisk_serve(app, argc, argv);
 }

@@ -1,6 +1,7 @@
 // Express peer for the brisk benchmark: Express defaults (ETag, X-Powered-By) are kept.
 'use strict';
 const express = require('express');
+const { validateItem } = require('./item.js');
 
 function arg(name, dflt) {
   const i = process.argv.indexOf('--' + name);
@@ -27,6 +28,16 @@ app.get('/items/:item_id', (req, res) => {
   }
   const q = typeof req.query.q === 'string' ? req.query.q : null;
   res.json({ item_id: Number(raw), q: q });
+});
+
+// express.json(): Express's own body parser (400 on malformed JSON, as Express answers).
+app.post('/items', express.json(), (req, res) => {
+  const r = validateItem(req.body);
+  if (r.errors) {
+    res.status(422).json({ detail: r.errors });
+    return;
+  }
+  res.json(r.item);
 });
 
 app.get('/sleep', (req, res) => {

@@ -1,11 +1,20 @@
 """FastAPI peer for the brisk benchmark, served by uvicorn (one worker)."""
 import asyncio
-from typing import Optional
+from typing import List, Optional
 
 from fastapi import FastAPI
 from fastapi.responses import PlainTextResponse
+from pydantic import BaseModel, Field
 
 app = FastAPI()
+
+
+class Item(BaseModel):
+    """brisk's Item model (bench/apps/bench_brisk.c) with the same constraints."""
+    name: str = Field(max_length=100)
+    price: float = Field(ge=0)
+    has_tax: bool = False
+    tags: List[str] = []
 
 
 @app.get("/plaintext", response_class=PlainTextResponse)
@@ -21,6 +30,11 @@ async def json_message():
 @app.get("/items/{item_id}")
 async def read_item(item_id: int, q: Optional[str] = None):
     return {"item_id": item_id, "q": q}
+
+
+@app.post("/items", response_model=Item)
+async def create_item(item: Item):
+    return item
 
 
 @app.get("/sleep", response_class=PlainTextResponse)

@@ -1,6 +1,7 @@
 // Node.js `http` module peer for the brisk benchmark: no framework, one process.
 'use strict';
 const http = require('http');
+const { validateItem } = require('./item.js');
 
 function arg(name, dflt) {
   const i = process.argv.indexOf('--' + name);
@@ -18,6 +19,38 @@ function send(res, status, type, body) {
 }
 
 const ITEM = /^\/items\/([^/]+)$/;
+const MAX_BODY = 1 << 20;
+
+// POST /items: collect the body, JSON.parse, validate by hand, echo the item.
+function createItem(req, res) {
+  const chunks = [];
+  let size = 0;
+  req.on('data', (chunk) => {
+    size += chunk.length;
+    if (size > MAX_BODY) {
+      send(res, 413, 'application/json', JSON.stringify({ detail: 'Payload Too Large' }));
+      req.destroy();
+      return;
+    }
+    chunks.push(chunk);
+  });
+  req.on('end', () => {
+    let value;
+    try {
+      value = JSON.parse(chunks.length === 1 ? chunks[0].toString('utf8')
+        : Buffer.concat(chunks).toString('utf8'));
+    } catch (e) {
+      send(res, 422, 'application/json', JSON.stringify({ detail: 'invalid JSON' }));
+      return;
+    }
+    const r = validateItem(value);
+    if (r.errors) {
+      send(res, 422, 'application/json', JSON.stringify({ detail: r.errors }));
+      return;
+    }
+    send(res, 200, 'application/json', JSON.stringify(r.item));
+  });
+}
 
 const server = http.createServer((req, res) => {
   const url = req.url;
@@ -25,6 +58,10 @@ const server = http.createServer((req, res) => {
   const path = qi < 0 ? url : url.slice(0, qi);
   const query = new URLSearchParams(qi < 0 ? '' : url.slice(qi + 1));
 
+  if (path === '/items' && req.method === 'POST') {
+    createItem(req, res);
+    return;
+  }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     send(res, 405, 'application/json', JSON.stringify({ detail: 'Method Not Allowed' }));
     return;

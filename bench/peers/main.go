@@ -5,11 +5,14 @@ package main
 import (
 	"encoding/json"
 	"flag"
+	"io"
 	"log"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 type message struct {
@@ -19,6 +22,60 @@ type message struct {
 type item struct {
 	ItemID int64   `json:"item_id"`
 	Q      *string `json:"q"`
+}
+
+// The body of POST /items: brisk's Item model. Pointers tell absent (or null) members
+// apart; encoding/json refuses members of the wrong JSON type.
+type itemIn struct {
+	Name   *string  `json:"name"`
+	Price  *float64 `json:"price"`
+	HasTax *bool    `json:"has_tax"`
+	Tags   []string `json:"tags"`
+}
+
+// The echoed item, members in the model's order.
+type itemOut struct {
+	Name   string   `json:"name"`
+	Price  float64  `json:"price"`
+	HasTax bool     `json:"has_tax"`
+	Tags   []string `json:"tags"`
+}
+
+type fieldError struct {
+	Loc  []string `json:"loc"`
+	Msg  string   `json:"msg"`
+	Type string   `json:"type"`
+}
+
+// validateItem checks the constraints by hand (name at most 100 characters, price >= 0),
+// as a net/http service without a validation library does.
+func validateItem(in *itemIn) (itemOut, []fieldError) {
+	var errs []fieldError
+	add := func(field, msg, kind string) {
+		errs = append(errs, fieldError{Loc: []string{"body", field}, Msg: msg, Type: kind})
+	}
+	out := itemOut{Tags: in.Tags}
+	if in.Name == nil {
+		add("name", "field required", "value_error.missing")
+	} else if utf8.RuneCountInString(*in.Name) > 100 {
+		add("name", "ensure this value has at most 100 characters", "value_error.any_str.max_length")
+	} else {
+		out.Name = *in.Name
+	}
+	if in.Price == nil {
+		add("price", "field required", "value_error.missing")
+	} else if math.IsNaN(*in.Price) || *in.Price < 0 {
+		add("price", "ensure this value is greater than or equal to 0", "value_error.number.not_ge")
+	} else {
+		out.Price = *in.Price
+	}
+	if in.HasTax != nil {
+		out.HasTax = *in.HasTax
+	}
+	if out.Tags == nil {
+		out.Tags = []string{}
+	}
+	return out, errs
 }
 
 func writeJSON(w http.ResponseWriter, status int, v interface{}) {
@@ -67,6 +124,28 @@ func main() {
 			it.Q = &q
 		}
 		writeJSON(w, 200, it)
+	})
+	mux.HandleFunc("/items", func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			writeJSON(w, 405, map[string]string{"detail": "Method Not Allowed"})
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+		if err != nil {
+			writeJSON(w, 413, map[string]string{"detail": "Payload Too Large"})
+			return
+		}
+		var in itemIn
+		if err := json.Unmarshal(body, &in); err != nil {
+			writeJSON(w, 422, map[string]string{"detail": err.Error()})
+			return
+		}
+		out, errs := validateItem(&in)
+		if errs != nil {
+			writeJSON(w, 422, map[string][]fieldError{"detail": errs})
+			return
+		}
+		writeJSON(w, 200, out)
 	})
 	mux.HandleFunc("/sleep", func(w http.ResponseWriter, r *http.Request) {
 		ms := int64(100)
