@@ -1,4 +1,5 @@
-"""The README's hello-world compiles against the built library and answers as it says."""
+"""The README's C examples compile against the built library and answer as it says."""
+import contextlib
 import re
 import shutil
 import subprocess
@@ -12,20 +13,26 @@ from conftest import BUILD, SANITIZER_RE, wait_until
 REPO = Path(__file__).resolve().parents[2]
 
 
-def test_readme_hello_world_builds_and_serves(tmp_path):
+def _blocks():
     text = (REPO / "README.md").read_text()
     blocks = re.findall(r"```c\n(.*?)```", text, re.S)
-    assert blocks, "README has no C example"
-    src = tmp_path / "hello.c"
-    src.write_text(blocks[0])
-    exe = tmp_path / "hello"
+    assert len(blocks) >= 2, "README lost its C examples"
+    return blocks
+
+
+@contextlib.contextmanager
+def _serve(tmp_path, source, probe):
+    """Compiles a README example against the built library and runs it on a free port."""
+    src = tmp_path / "example.c"
+    src.write_text(source)
+    exe = tmp_path / "example"
     cc = shutil.which("cc") or "gcc"
     # A library built by `make sanitize` needs its sanitizer runtimes at link time.
     cache = (BUILD / "CMakeCache.txt").read_text()
     san = ["-fsanitize=address,undefined"] if "BRISK_SANITIZE:BOOL=ON" in cache else []
     subprocess.run([cc, "-std=c17", "-Wall", "-Wextra", "-Werror", *san,
-                    f"-I{REPO / 'include'}", str(src), str(BUILD / "libbrisk.a"), "-luv", "-lm",
-                    "-o", str(exe)], check=True, timeout=120)
+                    f"-I{REPO / 'include'}", str(src), str(BUILD / "libbrisk.a"), "-luv",
+                    "-lpcre2-8", "-lm", "-o", str(exe)], check=True, timeout=120)
     proc = subprocess.Popen([str(exe), "--port", "0", "--no-access-log"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
@@ -37,12 +44,9 @@ def test_readme_hello_world_builds_and_serves(tmp_path):
             port = int(m.group(1)) if m else None
         assert port, "the example did not start"
         base = f"http://127.0.0.1:{port}"
-        assert wait_until(lambda: _up(base), 5)
+        assert wait_until(lambda: _up(base + probe), 5)
         with httpx.Client(base_url=base, timeout=5) as c:
-            assert c.get("/").text == "Hello, World!"
-            assert c.get("/items/42", params={"q": "x"}).json() == {"item_id": "42", "q": "x"}
-            assert c.get("/items/42").json() == {"item_id": "42", "q": None}
-            assert c.get("/items/abc").status_code == 404
+            yield c
     finally:
         proc.terminate()
         try:
@@ -54,8 +58,33 @@ def test_readme_hello_world_builds_and_serves(tmp_path):
     assert not SANITIZER_RE.search(proc.stderr.read())
 
 
-def _up(base):
+def test_readme_hello_world_builds_and_serves(tmp_path):
+    with _serve(tmp_path, _blocks()[0], "/") as c:
+        assert c.get("/").text == "Hello, World!"
+        assert c.get("/items/42", params={"q": "x"}).json() == {"item_id": "42", "q": "x"}
+        assert c.get("/items/42").json() == {"item_id": "42", "q": None}
+        assert c.get("/items/abc").status_code == 404
+
+
+def test_readme_models_example_validates_as_it_says(tmp_path):
+    with _serve(tmp_path, _blocks()[1], "/tags") as c:
+        r = c.post("/items", json={"name": "x", "price": -1})
+        assert r.status_code == 422
+        # The README quotes this exact body.
+        assert r.text == ('{"detail":[{"type":"greater_than_equal","loc":["body","price"],'
+                          '"msg":"Input should be greater than or equal to 0","input":-1,'
+                          '"ctx":{"ge":0.0}}]}')
+        assert r.text in (REPO / "README.md").read_text()
+        r = c.post("/items", json={"name": "x", "price": 2.5, "tags": ["a"]})
+        assert r.status_code == 201
+        assert r.json() == {"name": "x", "price": 2.5, "has_tax": None, "tags": ["a"]}
+        assert c.get("/tags?tag=a&tag=b&limit=1").json() == ["a"]
+        assert c.get("/tags?tag=a&tag=b").json() == ["a", "b"]
+        assert c.get("/tags?limit=101").status_code == 422
+
+
+def _up(url):
     try:
-        return httpx.get(base + "/", timeout=1).status_code == 200
+        return httpx.get(url, timeout=1).status_code == 200
     except httpx.HTTPError:
         return False
