@@ -123,9 +123,12 @@ READY_RE = re.compile(r"brisk running on (?:http://127\.0\.0\.1:(\d+)|unix:(\S+)
 
 
 class Server:
-    """One running testapp: its master process, log and address."""
+    """One running brisk binary (testapp unless `exe` says otherwise): its master
+    process, log and address. `clear_env` names variables of the binary's own that must
+    not leak in from the test runner's environment."""
 
-    def __init__(self, args=(), env=None, start_timeout=10.0):
+    def __init__(self, args=(), env=None, start_timeout=10.0, exe=None, cwd=None,
+                 clear_env=()):
         env = env or {}
         given = _has_addr(args) or "BRISK_PORT" in env or "BRISK_UDS" in env
         self.args = list(args) if given else ["--port", "0", *args]
@@ -136,11 +139,14 @@ class Server:
         self._lines_lock = threading.Lock()
         # Only the variables a test sets may configure the server.
         full_env = {k: v for k, v in os.environ.items()
-                    if not k.startswith("BRISK_") and k not in SERVER_ENV}
+                    if not k.startswith("BRISK_") and k not in SERVER_ENV
+                    and k not in clear_env}
         full_env.update(env)
+        exe = exe or APP
+        assert exe.exists(), f"{exe} is not built"
         self.proc = subprocess.Popen(
-            [str(APP), *self.args], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE, env=full_env)
+            [str(exe), *self.args], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE, env=full_env, cwd=cwd)
         self.pid = self.proc.pid
         self._reader = threading.Thread(target=self._read_log, daemon=True)
         self._reader.start()
@@ -152,8 +158,14 @@ class Server:
             self.port = int(m.group(1))
         else:
             self.uds = m.group(2)
-        assert wait_until(self._accepts, start_timeout), "server does not accept connections"
+        if not wait_until(self.ready, start_timeout):
+            self.stop()
+            raise AssertionError(f"server does not answer; log:\n{self.log}")
         self.initial_workers = set(self.workers())
+
+    def ready(self):
+        """True once the server serves; a subclass may ask a route of its own."""
+        return self._accepts()
 
     def _read_log(self):
         for raw in self.proc.stderr:
@@ -242,20 +254,31 @@ def server_factory():
         return s
 
     yield start
+    stop_all(servers)
+
+
+def stop_all(servers, name="server", workers_must_survive=False):
+    """Stops every server and fails the test if one left processes behind, ignored
+    SIGTERM, reported a sanitizer finding, or (workers_must_survive) lost a worker."""
     problems = []
     for s in servers:
         killed_by_force = s.proc.poll() is None
+        if workers_must_survive and killed_by_force:
+            crashed = s.initial_workers - set(s.workers())
+            if crashed:
+                problems.append(f"{name} {s.pid}: worker(s) {sorted(crashed)} died during "
+                                f"the test; log:\n{s.log[-3000:]}")
         left = s.stop()
         if left:
-            problems.append(f"server {s.pid} left processes behind: {left}")
+            problems.append(f"{name} {s.pid} left processes behind: {left}")
         if killed_by_force and s.proc.returncode == -signal.SIGKILL:
-            problems.append(f"server {s.pid} ignored SIGTERM for {STOP_TIMEOUT}s")
+            problems.append(f"{name} {s.pid} ignored SIGTERM for {STOP_TIMEOUT}s")
         # Under `make sanitize` a finding in any worker must fail the test, even though
         # the supervisor would hide it by respawning the worker.
         report = SANITIZER_RE.search(s.log)
         if report:
             start = max(0, report.start() - 200)
-            problems.append(f"server {s.pid} sanitizer report:\n{s.log[start:start + 3000]}")
+            problems.append(f"{name} {s.pid} sanitizer report:\n{s.log[start:start + 3000]}")
     assert not problems, "; ".join(problems)
 
 

@@ -63,111 +63,35 @@ date-times kept as the text sent, no bool<->number coercions, strings only for d
 the test pins brisk's documented behaviour instead and says so.
 """
 import json
-import os
-import signal
 import socket
-import subprocess
-import threading
 
 import httpx
 import pytest
 
-from conftest import (BUILD, READY_RE, SANITIZER_RE, SERVER_ENV, alive, children_of,
-                      live_children_of, wait_until)
+from conftest import BUILD, Server, stop_all
 
 MODELAPP = BUILD / "apps" / "modelapp"
-STOP_TIMEOUT = 10.0
 
 
 # ---- the server ----------------------------------------------------------------------
 
-class ModelServer:
-    """One running modelapp on a free port: master pid, log, base URL."""
+class ModelServer(Server):
+    """One running modelapp on a free port."""
 
     def __init__(self, args=(), env=None, start_timeout=10.0):
-        assert MODELAPP.exists(), f"{MODELAPP} is not built"
-        full_env = {k: v for k, v in os.environ.items()
-                    if not k.startswith("BRISK_") and k not in SERVER_ENV
-                    and k != "MODELAPP_PROBLEM"}
-        full_env.update(env or {})
-        self._lines = []
-        self._lock = threading.Lock()
-        self.proc = subprocess.Popen(
-            [str(MODELAPP), "--host", "127.0.0.1", "--port", "0", "--no-access-log",
-             *args],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            env=full_env)
-        self.pid = self.proc.pid
-        self._reader = threading.Thread(target=self._read_log, daemon=True)
-        self._reader.start()
-        m = wait_until(lambda: READY_RE.search(self.log), start_timeout)
-        if not m or not m.group(1):
-            self.stop()
-            raise AssertionError(f"modelapp did not start; log:\n{self.log}")
-        self.port = int(m.group(1))
-        self.url = f"http://127.0.0.1:{self.port}"
-        if not wait_until(self.answers, start_timeout):
-            self.stop()
-            raise AssertionError(f"modelapp does not answer; log:\n{self.log}")
-        self.initial_workers = set(self.workers())
+        super().__init__(["--port", "0", "--no-access-log", *args], env=env,
+                         start_timeout=start_timeout, exe=MODELAPP,
+                         clear_env=("MODELAPP_PROBLEM",))
 
-    def _read_log(self):
-        for raw in self.proc.stderr:
-            with self._lock:
-                self._lines.append(raw.decode("utf-8", "replace"))
-
-    @property
-    def log(self):
-        with self._lock:
-            return "".join(self._lines)
-
-    def answers(self):
+    def ready(self):
         try:
             return httpx.get(self.url + "/schema", timeout=2).status_code == 200
         except httpx.HTTPError:
             return False
 
-    def workers(self):
-        return live_children_of(self.pid)
-
-    def stop(self):
-        """SIGTERM, SIGKILL after a bound; kills leftover workers by pid. Returns the pids
-        that had to be killed after the master was gone."""
-        family = set(children_of(self.pid))
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                family |= set(children_of(self.pid))
-                self.proc.kill()
-                self.proc.wait(5)
-        self._reader.join(5)
-        wait_until(lambda: not any(alive(p) for p in family), 5)
-        left = [p for p in family if alive(p)]
-        for p in left:
-            try:
-                os.kill(p, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        return left
-
 
 def _finish(servers):
-    problems = []
-    for s in servers:
-        crashed = s.initial_workers - set(s.workers()) if s.proc.poll() is None else set()
-        if crashed:
-            problems.append(f"modelapp {s.pid}: worker(s) {sorted(crashed)} died during "
-                            f"the tests; log:\n{s.log[-3000:]}")
-        left = s.stop()
-        if left:
-            problems.append(f"modelapp {s.pid} left processes behind: {left}")
-        report = SANITIZER_RE.search(s.log)
-        if report:
-            at = max(0, report.start() - 200)
-            problems.append(f"modelapp {s.pid} sanitizer report:\n{s.log[at:at + 3000]}")
-    assert not problems, "; ".join(problems)
+    stop_all(servers, "modelapp", workers_must_survive=True)
 
 
 @pytest.fixture(scope="module")

@@ -43,8 +43,6 @@ oracle, as FastAPI uses it).
 """
 import json
 import os
-import signal
-import subprocess
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
@@ -52,11 +50,9 @@ from datetime import datetime, timedelta, timezone
 import httpx
 import pytest
 
-from conftest import (BUILD, READY_RE, SANITIZER_RE, SERVER_ENV, alive, children_of,
-                      live_children_of, wait_until)
+from conftest import BUILD, Server, stop_all, wait_until
 
 TODO_APP = BUILD / "examples" / "todo"
-STOP_TIMEOUT = 10.0
 
 ENUM_MSG = "Input should be 'low', 'normal' or 'high'"
 ENUM_CTX = {"expected": "'low', 'normal' or 'high'"}
@@ -66,72 +62,20 @@ BOOL_MSG = "Input should be a valid boolean, unable to interpret input"
 
 # ---- the server ----------------------------------------------------------------------
 
-class TodoServer:
-    """One running examples/todo: master pid, log, base URL."""
+class TodoServer(Server):
+    """One running examples/todo on a free port, its database at `db`."""
 
     def __init__(self, db, args=(), cwd=None, start_timeout=10.0):
-        assert TODO_APP.exists(), f"{TODO_APP} is not built"
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith("BRISK_") and k not in SERVER_ENV and k != "TODO_DB"}
-        if db is not None:
-            env["TODO_DB"] = str(db)
-        self._lines = []
-        self._lock = threading.Lock()
-        self.proc = subprocess.Popen(
-            [str(TODO_APP), "--host", "127.0.0.1", "--port", "0", *args],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            env=env, cwd=cwd)
-        self.pid = self.proc.pid
-        self._reader = threading.Thread(target=self._read_log, daemon=True)
-        self._reader.start()
-        m = wait_until(lambda: READY_RE.search(self.log), start_timeout)
-        if not m or not m.group(1):
-            self.stop()
-            raise AssertionError(f"todo server did not start; log:\n{self.log}")
-        self.port = int(m.group(1))
-        self.url = f"http://127.0.0.1:{self.port}"
-        assert wait_until(self._answers, start_timeout), f"no answer; log:\n{self.log}"
+        super().__init__(["--port", "0", *args],
+                         env={"TODO_DB": str(db)} if db is not None else {},
+                         start_timeout=start_timeout, exe=TODO_APP, cwd=cwd,
+                         clear_env=("TODO_DB",))
 
-    def _read_log(self):
-        for raw in self.proc.stderr:
-            with self._lock:
-                self._lines.append(raw.decode("utf-8", "replace"))
-
-    @property
-    def log(self):
-        with self._lock:
-            return "".join(self._lines)
-
-    def _answers(self):
+    def ready(self):
         try:
             return httpx.get(self.url + "/todos/1", timeout=1).status_code in (200, 404)
         except httpx.HTTPError:
             return False
-
-    def workers(self):
-        return live_children_of(self.pid)
-
-    def stop(self):
-        """SIGTERM, SIGKILL after a bound; kills leftover workers by pid. Returns the pids
-        that had to be killed after the master was gone."""
-        family = set(children_of(self.pid))
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                family |= set(children_of(self.pid))
-                self.proc.kill()
-                self.proc.wait(5)
-        self._reader.join(5)
-        wait_until(lambda: not any(alive(p) for p in family), 5)
-        left = [p for p in family if alive(p)]
-        for p in left:
-            try:
-                os.kill(p, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        return left
 
 
 @pytest.fixture
@@ -147,16 +91,7 @@ def todo_factory(tmp_path):
         return s
 
     yield start
-    problems = []
-    for s in servers:
-        left = s.stop()
-        if left:
-            problems.append(f"todo server {s.pid} left processes behind: {left}")
-        report = SANITIZER_RE.search(s.log)
-        if report:
-            at = max(0, report.start() - 200)
-            problems.append(f"todo server {s.pid} sanitizer report:\n{s.log[at:at + 3000]}")
-    assert not problems, "; ".join(problems)
+    stop_all(servers, "todo server")
 
 
 @pytest.fixture
