@@ -56,6 +56,11 @@ void bk_store_bool(const bk_rfield *rf, bool v, void *dst, bk_arena *a) {
     *(bool *)bk_scalar_slot(rf, dst, a) = v;
 }
 
+size_t bk_fmt_bound_written(double v, char out[40]) {
+    if (v == floor(v) && fabs(v) < 1e16) return (size_t)snprintf(out, 40, "%.0f", v);
+    return bk_json_fmt_double(out, v);
+}
+
 size_t bk_fmt_bound(const bk_rfield *rf, double v, char out[40]) {
     /* An int member's bound is an int in Python; a float member's is a float. */
     if (rf->f.kind == BRISK_K_F64) return bk_fmt_pyfloat(out, v);
@@ -144,8 +149,7 @@ static bool bound_error(const bk_rfield *rf, bk_verrs *e, const char *input, siz
     char b[40], m[40], ctx[96], msg[160];
     size_t n = bk_fmt_bound(rf, bound, b);
     b[n] = '\0';
-    n = bound == floor(bound) && fabs(bound) < 1e16 ? (size_t)snprintf(m, sizeof m, "%.0f", bound)
-                                                    : bk_json_fmt_double(m, bound);
+    n = bk_fmt_bound_written(bound, m);
     m[n] = '\0';
     snprintf(ctx, sizeof ctx, "{\"%s\":%s}", key, b);
     snprintf(msg, sizeof msg, "Input should be %s %s", words, m);
@@ -159,7 +163,7 @@ static bool bound_error(const bk_rfield *rf, bk_verrs *e, const char *input, siz
 static bool check_bounds(const bk_rfield *rf, long double v, bk_verrs *e, const char *input,
                          size_t input_len) {
     const brisk_field *f = &rf->f;
-    if (f->has_multiple_of && f->multiple_of != 0) {
+    if (f->has_multiple_of && f->multiple_of != 0 && fabsl(v) < 1e30L) {
         bool ok;
         long double m = f->multiple_of;
         if (rf->f.kind != BRISK_K_F64 && m == floorl(m) && fabsl(v) < 9.2e18L &&
@@ -218,7 +222,8 @@ bool bk_check_number(const bk_rfield *rf, const bk_jnum *num, void *dst, bk_verr
         v = num->i;
     } else if (num->int_overflow) {
         /* An integer literal beyond int64: Python holds it, so the declared bound speaks
-         * first; past that, the bound of the C member. */
+         * first (1e30 stands for it; multiple_of cannot be judged then); past that, the
+         * bound of the C member. */
         bool neg = num->len && num->text[0] == '-';
         if (!check_bounds(rf, neg ? -1e30L : 1e30L, e, input, input_len)) return false;
         return type_bound_error(e, input, input_len, neg, lo, hi);

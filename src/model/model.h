@@ -134,8 +134,10 @@ void bk_count_errors(const bk_rfield *rf, size_t n, bool is_map, bk_verrs *e, bk
 /* Type error for a value of the wrong JSON type, with the kind's Pydantic type/msg. */
 void bk_type_error(const bk_rfield *rf, bk_verrs *e, const char *input, size_t input_len,
                    bool input_is_string);
-/* Writes a bound (ctx, msg) as Python would print it for this field's kind. */
+/* Writes a bound for ctx as Python holds it for this field's kind (0.0 on a float). */
 size_t bk_fmt_bound(const bk_rfield *rf, double v, char out[40]);
+/* Writes a bound as the user wrote it, for messages and the schema ("0", "0.5"). */
+size_t bk_fmt_bound_written(double v, char out[40]);
 
 /* Where a scalar of this field goes: nullable scalars are pointers to a fresh value. */
 void *bk_scalar_slot(const bk_rfield *rf, void *dst, bk_arena *a);

@@ -1,8 +1,6 @@
 /* JSON Schema (draft 2020-12, the dialect of OpenAPI 3.1) from resolved models, in the
  * shape Pydantic v2 emits: titles from field names, anyOf with null for nullable fields,
  * $ref for nested models. */
-#include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,12 +38,10 @@ static void add_def(bk_rmodel *rm, bk_rmodel ***defs, size_t *ndefs) {
     *defs = nd;
 }
 
-static void put_bound(bk_buf *out, const bk_rfield *rf, const char *key, double v) {
-    /* As the bound was written (Pydantic keeps ge=0 an int in the schema). */
+/* As the bound was written: Pydantic keeps ge=0 an int in the schema. */
+static void put_bound(bk_buf *out, const char *key, double v) {
     char b[40];
-    (void)rf;
-    size_t n = v == floor(v) && fabs(v) < 1e16 ? (size_t)snprintf(b, sizeof b, "%.0f", v)
-                                               : bk_json_fmt_double(b, v);
+    size_t n = bk_fmt_bound_written(v, b);
     bk_buf_lit(out, ",\"");
     bk_buf_append(out, key, strlen(key));
     bk_buf_lit(out, "\":");
@@ -70,11 +66,11 @@ static void type_schema(bk_buf *out, const bk_rfield *rf, const char *ref_prefix
             bk_buf_lit(out, "\"type\":\"number\"");
         else
             bk_buf_lit(out, "\"type\":\"integer\"");
-        if (f->has_gt) put_bound(out, rf, "exclusiveMinimum", f->gt);
-        if (f->has_ge) put_bound(out, rf, "minimum", f->ge);
-        if (f->has_lt) put_bound(out, rf, "exclusiveMaximum", f->lt);
-        if (f->has_le) put_bound(out, rf, "maximum", f->le);
-        if (f->has_multiple_of) put_bound(out, rf, "multipleOf", f->multiple_of);
+        if (f->has_gt) put_bound(out, "exclusiveMinimum", f->gt);
+        if (f->has_ge) put_bound(out, "minimum", f->ge);
+        if (f->has_lt) put_bound(out, "exclusiveMaximum", f->lt);
+        if (f->has_le) put_bound(out, "maximum", f->le);
+        if (f->has_multiple_of) put_bound(out, "multipleOf", f->multiple_of);
         break;
     case BRISK_K_STR:
         bk_buf_lit(out, "\"type\":\"string\"");
