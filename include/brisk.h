@@ -438,7 +438,6 @@ struct brisk_field {
     const char *const *values;       /* BRISK_K_ENUM: NULL-terminated */
     double gt, ge, lt, le, multiple_of;
     bool has_gt, has_ge, has_lt, has_le, has_multiple_of;
-    const char *deprecated_;         /* reserved */
 };
 
 /* Hands a model's field table to brisk, which copies what it keeps. */

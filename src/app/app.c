@@ -209,7 +209,7 @@ brisk_str brisk_path_param(brisk_ctx *c, const char *name) {
 }
 
 bool bk_query_next(brisk_ctx *c, const char **pos, const char *end, brisk_str *key,
-                   brisk_str *value) {
+                   brisk_str *raw_value) {
     const char *p = *pos;
     if (p >= end) return false;
     const char *amp = memchr(p, '&', (size_t)(end - p));
@@ -217,16 +217,18 @@ bool bk_query_next(brisk_ctx *c, const char **pos, const char *end, brisk_str *k
     const char *eq = memchr(p, '=', (size_t)(pe - p));
     const char *ke = eq ? eq : pe;
     *key = decode(c, p, (size_t)(ke - p), 1);
-    *value = eq ? decode(c, eq + 1, (size_t)(pe - eq - 1), 1) : (brisk_str){"", 0};
+    *raw_value = eq ? (brisk_str){eq + 1, (size_t)(pe - eq - 1)} : (brisk_str){"", 0};
     *pos = pe + 1;
     return true;
 }
+
+brisk_str bk_query_decode(brisk_ctx *c, brisk_str raw) { return decode(c, raw.ptr, raw.len, 1); }
 
 brisk_str brisk_query_param(brisk_ctx *c, const char *name) {
     brisk_str q = brisk_query(c), key, value;
     size_t n = strlen(name);
     const char *p = q.ptr;
     while (bk_query_next(c, &p, q.ptr + q.len, &key, &value))
-        if (key.len == n && memcmp(key.ptr, name, n) == 0) return value;
+        if (key.len == n && memcmp(key.ptr, name, n) == 0) return bk_query_decode(c, value);
     return (brisk_str){NULL, 0};
 }

@@ -11,9 +11,11 @@ const char *bk_app_title(const brisk_app *app);
  * Malformed escapes are kept as they are, as Starlette does. Returns the length. */
 size_t bk_percent_decode(char *dst, const char *src, size_t n, int plus_space);
 
-/* The next "key=value" pair of a raw query string, both percent-decoded ('+' as space;
- * a key without '=' has an empty value). Advances *pos; false at the end. */
+/* The next "key=value" pair of a raw query string: the key percent-decoded ('+' as
+ * space), the value as sent, for bk_query_decode once the key is one the caller wants (a
+ * key without '=' has an empty value). Advances *pos; false at the end. */
 bool bk_query_next(brisk_ctx *c, const char **pos, const char *end, brisk_str *key,
-                   brisk_str *value);
+                   brisk_str *raw_value);
+brisk_str bk_query_decode(brisk_ctx *c, brisk_str raw);
 
 #endif

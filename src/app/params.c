@@ -45,7 +45,7 @@ static void collect_query(brisk_ctx *c, const bk_route *r, rawvals *raw) {
             const bk_rfield *rf = &r->params[i];
             if (rf->f.in == BRISK_IN_QUERY && rf->key_len == key.len &&
                 memcmp(rf->key, key.ptr, key.len) == 0) {
-                raw_push(c, &raw[i], value);
+                raw_push(c, &raw[i], bk_query_decode(c, value));
                 break;
             }
         }
@@ -62,7 +62,7 @@ static void collect_headers(brisk_ctx *c, const bk_route *r, rawvals *raw) {
             const bk_rfield *rf = &r->params[i];
             if (rf->f.in == BRISK_IN_HEADER && rf->key_len == name.len &&
                 strncasecmp(rf->key, name.ptr, name.len) == 0)
-                raw_push(c, &raw[i], value);
+                raw_push(c, &raw[i], bk_query_decode(c, value));
         }
         if (!cookie) continue;
         /* "a=1; b=2": the last of a repeated name wins, as Starlette's parser does. */
@@ -116,10 +116,15 @@ static const char *in_name(brisk_in in) {
     }
 }
 
+/* The text's JSON form (the errors' "input") is made only when there is an error: a
+ * valid parameter costs no copy. */
 static void coerce_one(brisk_ctx *c, const bk_rfield *rf, brisk_str s, void *dst, bk_verrs *e) {
+    bk_verr **mark = e->tail;
+    bk_coerce_text(rf, s, dst, e, bk_ctx_arena(c), NULL, 0);
+    if (!*mark) return;
     size_t ql;
     char *q = bk_json_quote(bk_ctx_arena(c), s.ptr, s.len, &ql);
-    bk_coerce_text(rf, s, dst, e, bk_ctx_arena(c), q, ql);
+    for (bk_verr *v = *mark; v; v = v->next) v->input = q;
 }
 
 static void validate_param(brisk_ctx *c, bk_app_req *st, const bk_rfield *rf, size_t i,
@@ -131,8 +136,10 @@ static void validate_param(brisk_ctx *c, bk_app_req *st, const bk_rfield *rf, si
     bk_loc_push_key(e, in_name(rf->f.in), strlen(in_name(rf->f.in)));
     bk_loc_push_key(e, rf->key, rf->key_len);
     if (rv->n == 0) {
-        if (rf->default_value)
+        if (rf->default_value) {
             memcpy(dst, rf->default_value, rf->csize);
+            bk_own_default(rf, dst, bk_ctx_arena(c));
+        }
         else if (!rf->f.optional)
             bk_verr_add(e, "missing", "Field required", NULL, 0, NULL);
     } else if (rf->f.kind == BRISK_K_LIST) {
@@ -344,15 +351,7 @@ const brisk_value *brisk_body_json(brisk_ctx *c) {
     brisk_json_error err;
     brisk_value *v = bk_json_parse_value(bk_ctx_arena(c), body.ptr, body.len, &err);
     if (v) return v;
-    size_t pos = 0;
-    for (size_t i = 0; i < err.pos && i < body.len; i++)
-        pos += ((unsigned char)body.ptr[i] & 0xC0) != 0x80;
-    bk_loc_push_index(&e, pos);
-    size_t ql;
-    const char *msg = err.msg ? err.msg : "Expecting value";
-    char *q = bk_json_quote(bk_ctx_arena(c), msg, strlen(msg), &ql);
-    char *ctx = brisk_sprintf(c, "{\"error\":%s}", q);
-    bk_verr_add(&e, "json_invalid", "JSON decode error", "{}", 2, ctx);
+    bk_verr_json_invalid(&e, body.ptr, err.pos < body.len ? err.pos : body.len, err.msg);
     bk_reply_validation(c, &e, problem);
     return NULL;
 }

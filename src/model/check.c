@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "model/dtoa.h"
 #include "model/json_write.h"
 #include "model/model.h"
 
@@ -63,7 +64,7 @@ size_t bk_fmt_bound_written(double v, char out[40]) {
 
 size_t bk_fmt_bound(const bk_rfield *rf, double v, char out[40]) {
     /* An int member's bound is an int in Python; a float member's is a float. */
-    if (rf->f.kind == BRISK_K_F64) return bk_fmt_pyfloat(out, v);
+    if (rf->f.kind == BRISK_K_F64) return bk_dtoa_repr(v, out);
     if (v == floor(v) && fabs(v) < 1e18) return (size_t)snprintf(out, 40, "%.0f", v);
     return bk_json_fmt_double(out, v);
 }
@@ -109,11 +110,9 @@ void bk_type_error(const bk_rfield *rf, bk_verrs *e, const char *input, size_t i
         bk_verr_add(e, "string_type", "Input should be a valid string", input, input_len, NULL);
         return;
     case BRISK_K_ENUM: {
-        size_t ql;
-        char *q = bk_json_quote(e->arena, rf->enum_expected, strlen(rf->enum_expected), &ql);
-        char *ctx = bk_arena_alloc(e->arena, ql + 16);
-        snprintf(ctx, ql + 16, "{\"expected\":%s}", q);
-        add_fmt(e, "enum", input, input_len, ctx, "Input should be %s", rf->enum_expected);
+        add_fmt(e, "enum", input, input_len,
+                bk_ctx_string(e->arena, "expected", rf->enum_expected), "Input should be %s",
+                rf->enum_expected);
         return;
     }
     case BRISK_K_DATETIME:
@@ -277,11 +276,7 @@ static int hexval(int ch) {
 static bool uuid_error(bk_verrs *e, const char *input, size_t input_len, const char *why) {
     char msg[256];
     snprintf(msg, sizeof msg, "Input should be a valid UUID, %s", why);
-    size_t ql;
-    char *q = bk_json_quote(e->arena, why, strlen(why), &ql);
-    char *ctx = bk_arena_alloc(e->arena, ql + 16);
-    snprintf(ctx, ql + 16, "{\"error\":%s}", q);
-    bk_verr_add(e, "uuid_parsing", msg, input, input_len, ctx);
+    bk_verr_add(e, "uuid_parsing", msg, input, input_len, bk_ctx_string(e->arena, "error", why));
     return false;
 }
 
@@ -449,11 +444,8 @@ bool bk_check_string(const bk_rfield *rf, brisk_str s, void *dst, bk_verrs *e, b
         if (ok && rf->re) {
             int rc = pcre2_match(rf->re, (PCRE2_SPTR)s.ptr, s.len, 0, 0, rf->re_match, NULL);
             if (rc < 0) {
-                size_t ql;
-                char *q = bk_json_quote(a, f->pattern, strlen(f->pattern), &ql);
-                char *ctx = bk_arena_alloc(a, ql + 16);
-                snprintf(ctx, ql + 16, "{\"pattern\":%s}", q);
-                add_fmt(e, "string_pattern_mismatch", input, input_len, ctx,
+                add_fmt(e, "string_pattern_mismatch", input, input_len,
+                        bk_ctx_string(a, "pattern", f->pattern),
                         "String should match pattern '%s'", f->pattern);
                 ok = false;
             }
@@ -479,11 +471,8 @@ bool bk_check_string(const bk_rfield *rf, brisk_str s, void *dst, bk_verrs *e, b
              * the date parser's complaint about the rest. */
             if (s.len > 10 && !datetime_problem(s.ptr, 10))
                 why = "unexpected extra characters at the end of the input";
-            size_t ql;
-            char *q = bk_json_quote(a, why, strlen(why), &ql);
-            char *ctx = bk_arena_alloc(a, ql + 16);
-            snprintf(ctx, ql + 16, "{\"error\":%s}", q);
-            add_fmt(e, "datetime_from_date_parsing", input, input_len, ctx,
+            add_fmt(e, "datetime_from_date_parsing", input, input_len,
+                    bk_ctx_string(a, "error", why),
                     "Input should be a valid datetime or date, %s", why);
             return false;
         }

@@ -86,13 +86,10 @@ static size_t find_field(const bk_rmodel *rm, brisk_str key, size_t hint) {
     return SIZE_MAX;
 }
 
-/* Defaults are decoded once and shared; a request gets its own copy of whatever a
- * handler could change in place (Pydantic copies mutable defaults per instance). */
-static void own_copy(const bk_rfield *rf, void *dst, bk_arena *a);
 
 static void own_fields(bk_rmodel *rm, void *obj, bk_arena *a) {
     for (size_t i = 0; i < rm->n; i++)
-        own_copy(&rm->fields[i], (char *)obj + rm->fields[i].f.offset, a);
+        bk_own_default(&rm->fields[i], (char *)obj + rm->fields[i].f.offset, a);
 }
 
 static void *dup_mem(bk_arena *a, const void *src, size_t n) {
@@ -101,7 +98,7 @@ static void *dup_mem(bk_arena *a, const void *src, size_t n) {
     return p;
 }
 
-static void own_copy(const bk_rfield *rf, void *dst, bk_arena *a) {
+void bk_own_default(const bk_rfield *rf, void *dst, bk_arena *a) {
     switch (rf->f.kind) {
     case BRISK_K_BOOL: case BRISK_K_I32: case BRISK_K_I64: case BRISK_K_F64: case BRISK_K_ENUM:
         if (rf->f.nullable && *(void **)dst) *(void **)dst = dup_mem(a, *(void **)dst, 8);
@@ -119,7 +116,7 @@ static void own_copy(const bk_rfield *rf, void *dst, bk_arena *a) {
         if (!l->items) return;
         l->items = dup_mem(a, l->items, l->len * rf->item->csize);
         for (size_t i = 0; i < l->len; i++)
-            own_copy(rf->item, (char *)l->items + i * rf->item->csize, a);
+            bk_own_default(rf->item, (char *)l->items + i * rf->item->csize, a);
         return;
     }
     case BRISK_K_MAP: {
@@ -128,7 +125,7 @@ static void own_copy(const bk_rfield *rf, void *dst, bk_arena *a) {
         m->keys = dup_mem(a, m->keys, m->len * sizeof *m->keys);
         m->values = dup_mem(a, m->values, m->len * rf->item->csize);
         for (size_t i = 0; i < m->len; i++)
-            own_copy(rf->item, (char *)m->values + i * rf->item->csize, a);
+            bk_own_default(rf->item, (char *)m->values + i * rf->item->csize, a);
         return;
     }
     default: /* strings and brisk_value are const: sharing them is safe */
@@ -178,7 +175,7 @@ static bool decode_obj_into(bk_jreader *r, bk_rmodel *rm, void *dst, bk_verrs *e
     size_t end = (size_t)(r->p - r->start);
     for (size_t i = 0; i < rm->n; i++) {
         if (!seen[i] && rm->fields[i].default_value)
-            own_copy(&rm->fields[i], (char *)dst + rm->fields[i].f.offset, e->arena);
+            bk_own_default(&rm->fields[i], (char *)dst + rm->fields[i].f.offset, e->arena);
         if (seen[i] || rm->fields[i].f.optional) continue;
         bk_verr **fmark = e->tail;
         bk_loc_push_key(e, rm->fields[i].key, rm->fields[i].key_len);
@@ -435,13 +432,6 @@ bool bk_decode_value(bk_jreader *r, const bk_rfield *rf, void *dst, bk_verrs *e)
     return wrong_type(r, rf, e, start, false);
 }
 
-/* Python's json reports positions in characters, not bytes. */
-static size_t char_offset(const char *s, size_t byte_pos) {
-    size_t n = 0;
-    for (size_t i = 0; i < byte_pos; i++) n += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return n;
-}
-
 void *bk_model_decode(bk_rmodel *rm, const char *text, size_t len, bk_verrs *e,
                       const char *loc_root) {
     bk_jreader r;
@@ -473,14 +463,7 @@ void *bk_model_decode(bk_rmodel *rm, const char *text, size_t len, bk_verrs *e,
         e->n = n0;
         e->depth = depth0;
         if (loc_root) bk_loc_push_key(e, loc_root, strlen(loc_root));
-        bk_loc_push_index(e, char_offset(text, r.err_pos));
-        size_t ql;
-        const char *msg = r.err_msg ? r.err_msg : "Expecting value";
-        char *q = bk_json_quote(e->arena, msg, strlen(msg), &ql);
-        char *ctx = bk_arena_alloc(e->arena, ql + 16);
-        snprintf(ctx, ql + 16, "{\"error\":%s}", q);
-        bk_verr_add(e, "json_invalid", "JSON decode error", "{}", 2, ctx);
-        bk_loc_pop(e);
+        bk_verr_json_invalid(e, text, r.err_pos, r.err_msg);
     }
     if (loc_root) bk_loc_pop(e);
     return e->n == n0 && !e->capped ? obj : NULL;

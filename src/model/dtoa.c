@@ -10,6 +10,7 @@
 #include "model/dtoa.h"
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -223,22 +224,13 @@ static size_t format(char *out, char *p, uint64_t f, int e10) {
     return (size_t)(p - out);
 }
 
-size_t bk_dtoa(double v, char out[32]) {
-    uint64_t bits;
-    memcpy(&bits, &v, sizeof bits);
+/* The shortest decimal of a finite, nonzero |v|: *f (no trailing zeros) times 10^*e10. */
+static void shortest(uint64_t bits, uint64_t *f_out, int *e10_out) {
     int e = (int)(bits >> 52 & 0x7ff);
     uint64_t t = bits & (((uint64_t)1 << 52) - 1);
-    if (e == 0x7ff) return 0;
-    char *p = out;
-    if (bits >> 63) *p++ = '-';
-
     uint64_t c;
     int q;
     if (e == 0) {
-        if (t == 0) {
-            *p++ = '0';
-            return (size_t)(p - out);
-        }
         c = t;
         q = -1074;
     } else {
@@ -306,7 +298,81 @@ size_t bk_dtoa(double v, char out[32]) {
         f /= 10;
         e10++;
     }
-    return format(out, p, f, e10);
+    *f_out = f;
+    *e10_out = e10;
+}
+
+/* The bits of v, false for NaN and infinities (both layouts leave those to the caller). */
+static bool finite_bits(double v, uint64_t *bits) {
+    memcpy(bits, &v, sizeof *bits);
+    return (*bits >> 52 & 0x7ff) != 0x7ff;
+}
+
+size_t bk_dtoa(double v, char out[32]) {
+    uint64_t bits, f;
+    int e10;
+    if (!finite_bits(v, &bits)) return 0;
+    size_t n = bits >> 63;
+    out[0] = '-'; /* kept only when negative: the digits overwrite it otherwise */
+    if ((bits << 1) == 0) {
+        out[n++] = '0';
+        return n;
+    }
+    shortest(bits, &f, &e10);
+    return format(out, out + n, f, e10);
+}
+
+size_t bk_dtoa_repr(double v, char out[32]) {
+    uint64_t bits, f;
+    int e10;
+    if (!finite_bits(v, &bits)) return 0;
+    size_t n = bits >> 63;
+    out[0] = '-'; /* as in bk_dtoa */
+    if ((bits << 1) == 0) {
+        memcpy(out + n, "0.0", 3);
+        return n + 3;
+    }
+    shortest(bits, &f, &e10);
+    char dig[24];
+    int nd = put_digits(dig + sizeof dig, f);
+    const char *d = dig + sizeof dig - nd;
+    int x = nd + e10 - 1; /* the value is d.ddd * 10^x */
+    char *p = out + n;
+    if (x >= 16 || x < -4) {
+        *p++ = d[0];
+        if (nd > 1) {
+            *p++ = '.';
+            memcpy(p, d + 1, (size_t)(nd - 1));
+            p += nd - 1;
+        }
+        *p++ = 'e';
+        *p++ = x < 0 ? '-' : '+';
+        if (x < 0) x = -x;
+        if (x >= 100) *p++ = (char)('0' + x / 100);
+        *p++ = (char)('0' + x / 10 % 10); /* at least two exponent digits: 1e-05 */
+        *p++ = (char)('0' + x % 10);
+    } else if (x < 0) {
+        *p++ = '0';
+        *p++ = '.';
+        memset(p, '0', (size_t)(-x - 1));
+        p += -x - 1;
+        memcpy(p, d, (size_t)nd);
+        p += nd;
+    } else if (nd <= x + 1) {
+        memcpy(p, d, (size_t)nd);
+        p += nd;
+        memset(p, '0', (size_t)(x + 1 - nd));
+        p += x + 1 - nd;
+        memcpy(p, ".0", 2);
+        p += 2;
+    } else {
+        memcpy(p, d, (size_t)(x + 1));
+        p += x + 1;
+        *p++ = '.';
+        memcpy(p, d + x + 1, (size_t)(nd - x - 1));
+        p += nd - x - 1;
+    }
+    return (size_t)(p - out);
 }
 
 /* ---- Self-check against exact arithmetic. ---- */

@@ -19,6 +19,13 @@
  * NaN and infinities are the caller's business: they write nothing and return 0. */
 size_t bk_dtoa(double v, char out[32]);
 
+/* The same shortest digits laid out as Python's repr(float) writes them, which is what
+ * FastAPI's JSON shows: always a '.' or an exponent (so the text reads back as a double,
+ * never as an integer), plain from 1e-4 up to below 1e16, else d.ddde±XX with at least
+ * two exponent digits: 0.0, -0.0, 1.0, 100.0, 0.0001, 1e-05, 1e+16, 5e-324. NaN and
+ * infinities write nothing and return 0. The result is always < 32 bytes. */
+size_t bk_dtoa_repr(double v, char out[32]);
+
 /* Checks the fast exponent formulas and the power-of-ten table against exact big
  * integer arithmetic. Returns 0 when all agree; for the unit tests. */
 int bk_dtoa_selfcheck(void);

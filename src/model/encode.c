@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "model/dtoa.h"
 #include "model/json_write.h"
 #include "model/model.h"
 
@@ -57,8 +58,8 @@ void bk_encode_value(brisk_json *j, const bk_rfield *rf, const void *src,
             brisk_json_null(j);
             return;
         }
-        char t[40];
-        brisk_json_raw(j, t, bk_fmt_pyfloat(t, d));
+        char t[32];
+        brisk_json_raw(j, t, bk_dtoa_repr(d, t));
         return;
     }
     case BRISK_K_ENUM: {

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "model/dtoa.h"
 #include "model/json_read.h"
 #include "model/json_write.h"
 
@@ -35,36 +36,15 @@ const brisk_value *brisk_value_get(const brisk_value *obj, const char *key) {
     return NULL;
 }
 
-/* A double as brisk_json_double writes it, except where that text would not read back
- * as a double: "-0" (reads as the integer 0) becomes "-0.0", and plain digits beyond
- * int64 (which the parser refuses as integers; -2^63 prints as -9223372036854776000)
- * take the exponent form Python's repr gives them: 1e+19, 1.2345678901234567e+19. */
+/* Doubles as Python's repr writes them: the text always reads back as a double (never
+ * "-0" or plain digits past int64, which would read as integers or be refused). */
 static void write_double(brisk_json *j, double d) {
-    char buf[32], out[40];
-    size_t n = bk_json_fmt_double(buf, d);
-    bk_jnum num;
-    if (!isfinite(d) || memchr(buf, '.', n) || memchr(buf, 'e', n)) {
+    char buf[32];
+    size_t n = bk_dtoa_repr(d, buf);
+    if (n)
         brisk_json_raw(j, buf, n);
-    } else if (d == 0) {
-        brisk_json_raw(j, buf, n);
-        if (signbit(d)) bk_buf_lit(j->out, ".0");
-    } else if (bk_json_number_parse(buf, n, &num) && num.int_overflow) {
-        size_t neg = buf[0] == '-', k = n, o = 0;
-        while (k > neg + 1 && buf[k - 1] == '0') k--;
-        if (neg) out[o++] = '-';
-        out[o++] = buf[neg];
-        if (k > neg + 1) {
-            out[o++] = '.';
-            memcpy(out + o, buf + neg + 1, k - neg - 1);
-            o += k - neg - 1;
-        }
-        out[o++] = 'e';
-        out[o++] = '+';
-        o += bk_fmt_u64(out + o, n - neg - 1);
-        brisk_json_raw(j, out, o);
-    } else {
-        brisk_json_raw(j, buf, n);
-    }
+    else
+        brisk_json_null(j);
 }
 
 void brisk_json_value(brisk_json *j, const brisk_value *v) {

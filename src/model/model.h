@@ -92,6 +92,11 @@ void bk_loc_pop(bk_verrs *e);
 /* Adds an error at the current location. msg and ctx are copied; input is JSON text. */
 void bk_verr_add(bk_verrs *e, const char *type, const char *msg, const char *input,
                  size_t input_len, const char *ctx);
+/* {"key":"value"} (both escaped), for an error's ctx. */
+char *bk_ctx_string(bk_arena *a, const char *key, const char *value);
+/* FastAPI's json_invalid for text that is not JSON from byte err_pos on (msg: the
+ * reader's, in Python's json module wording), at the current location. */
+void bk_verr_json_invalid(bk_verrs *e, const char *text, size_t err_pos, const char *msg);
 /* Removes every error whose location starts with the current location (a duplicate key
  * replaces the earlier value, errors included). */
 void bk_verr_drop_here(bk_verrs *e);
@@ -105,8 +110,6 @@ char *bk_json_compact(bk_arena *a, const char *text, size_t len, size_t *out_len
 /* A value span re-written as Python's json.dumps writes the decoded value (what FastAPI
  * echoes as "input"); falls back to bk_json_compact for what the value parser refuses. */
 char *bk_json_pydump(bk_arena *a, const char *text, size_t len, size_t *out_len);
-/* A double as Python's repr: "1.0", "0.5", "1e-05", "1e+16". Returns the length. */
-size_t bk_fmt_pyfloat(char out[40], double v);
 /* A string as JSON text ("..."), in the arena. */
 char *bk_json_quote(bk_arena *a, const char *s, size_t len, size_t *out_len);
 
@@ -144,6 +147,10 @@ void *bk_scalar_slot(const bk_rfield *rf, void *dst, bk_arena *a);
 
 /* ---- decoding and encoding -------------------------------------------------------- */
 
+/* dst holds a copy of rf's shared default: replaces whatever a handler could change in
+ * place (lists, maps, nested structs, nullable scalars) with copies in the arena, as
+ * Pydantic copies mutable defaults per instance. */
+void bk_own_default(const bk_rfield *rf, void *dst, bk_arena *a);
 /* Decodes the reader's next value into dst (rf->csize bytes) with validation; errors go
  * to e at its current location. Returns false when the JSON itself is malformed (the
  * reader failed); validation errors alone return true with e->n > 0. */

@@ -64,7 +64,6 @@ static char *enum_expected(const bk_rfield *rf) {
 
 typedef struct resolve_ctx {
     const char *owner;           /* model name or "parameter", for messages */
-    bool ok;
 } resolve_ctx;
 
 static bool fail(const resolve_ctx *rc, const brisk_field *f, const char *why) {
@@ -209,7 +208,7 @@ typedef struct sink_ctx {
 static void model_sink(const brisk_field *fields, size_t n, void *arg) {
     sink_ctx *sc = arg;
     bk_rmodel *rm = sc->rm;
-    resolve_ctx rc = {rm->m->name, true};
+    resolve_ctx rc = {rm->m->name};
     rm->fields = xcalloc(n, sizeof *rm->fields);
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
@@ -281,7 +280,7 @@ bk_rmodel *bk_model_resolve(brisk_model *m) {
 
 bk_rfield *bk_field_resolve(const brisk_field *f, bool is_param) {
     bk_rfield *rf = bk_arena_alloc(&g_static, sizeof *rf);
-    resolve_ctx rc = {is_param ? "parameter" : "field", true};
+    resolve_ctx rc = {is_param ? "parameter" : "field"};
     return resolve_into(rf, f, false, is_param, &rc) ? rf : NULL;
 }
 
@@ -290,7 +289,7 @@ bk_rfield *bk_params_resolve(const brisk_field *params, size_t *n) {
     while (params && params[count].kind != BRISK_K_END_) count++;
     *n = count;
     bk_rfield *out = bk_arena_alloc(&g_static, (count ? count : 1) * sizeof *out);
-    resolve_ctx rc = {"parameter", true};
+    resolve_ctx rc = {"parameter"};
     for (size_t i = 0; i < count; i++) {
         if (!resolve_into(&out[i], &params[i], false, true, &rc)) return NULL;
         void *zero = bk_arena_alloc(&g_static, out[i].csize);

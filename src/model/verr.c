@@ -64,6 +64,28 @@ void bk_verr_add(bk_verrs *e, const char *type, const char *msg, const char *inp
     e->n++;
 }
 
+char *bk_ctx_string(bk_arena *a, const char *key, const char *value) {
+    bk_buf b = {0};
+    bk_buf_putc(&b, '{');
+    bk_json_escape(&b, key, strlen(key));
+    bk_buf_putc(&b, ':');
+    bk_json_escape(&b, value, strlen(value));
+    bk_buf_putc(&b, '}');
+    char *s = bk_arena_strndup(a, b.data, b.len);
+    bk_buf_free(&b);
+    return s;
+}
+
+void bk_verr_json_invalid(bk_verrs *e, const char *text, size_t err_pos, const char *msg) {
+    /* Python's json reports positions in characters, not bytes. */
+    size_t pos = 0;
+    for (size_t i = 0; i < err_pos; i++) pos += ((unsigned char)text[i] & 0xC0) != 0x80;
+    bk_loc_push_index(e, pos);
+    bk_verr_add(e, "json_invalid", "JSON decode error", "{}", 2,
+                bk_ctx_string(e->arena, "error", msg ? msg : "Expecting value"));
+    bk_loc_pop(e);
+}
+
 void bk_verr_drop_here(bk_verrs *e) {
     if (!e->head) return;
     char *here = loc_text(e);

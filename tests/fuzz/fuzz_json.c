@@ -24,18 +24,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../support/fuzz_check.h"
+#include "../support/json_pull.h"
 #include "model/json_read.h"
 #include "model/json_write.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)                                                                      \
-    do {                                                                                 \
-        if (!(cond)) {                                                                   \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);     \
-            abort();                                                                     \
-        }                                                                                \
-    } while (0)
 
 /* brisk_json_parse needs the server's bk_ctx_arena; the fuzzer never calls it. This
  * weak stand-in lets the target link without the server objects (the CMake fuzz build
@@ -63,60 +55,6 @@ static void write_value(const brisk_value *v, bk_buf *out) {
     CHECK(!j.overflow && j.depth == 0);
 }
 
-static uint64_t bits(double d) {
-    uint64_t b;
-    memcpy(&b, &d, sizeof b);
-    return b;
-}
-
-/* Walks the next value with the pull calls and checks that it is v (the model decoder
- * reads with them): objects member by member when their keys are distinct. */
-static bool pull_matches(bk_jreader *r, const brisk_value *v) {
-    bk_jnum num;
-    brisk_str s;
-    switch (bk_jr_peek(r)) {
-    case BK_JT_NULL: return bk_jr_literal(r) && v->type == BRISK_VALUE_NULL;
-    case BK_JT_TRUE: return bk_jr_literal(r) && v->type == BRISK_VALUE_BOOL && v->as.b;
-    case BK_JT_FALSE: return bk_jr_literal(r) && v->type == BRISK_VALUE_BOOL && !v->as.b;
-    case BK_JT_STRING:
-        return bk_jr_string(r, &s) && v->type == BRISK_VALUE_STRING && s.len == v->as.s.len &&
-               memcmp(s.ptr, v->as.s.ptr, s.len) == 0 && s.ptr[s.len] == '\0';
-    case BK_JT_NUMBER:
-        if (!bk_jr_number(r, &num)) return false;
-        if (num.is_int) return v->type == BRISK_VALUE_INT && v->as.i == num.i;
-        return v->type == BRISK_VALUE_DOUBLE && bits(v->as.d) == bits(num.d);
-    case BK_JT_ARRAY: {
-        if (v->type != BRISK_VALUE_ARRAY || !bk_jr_arr_begin(r)) return false;
-        size_t i = 0;
-        while (bk_jr_arr_next(r))
-            if (i >= v->as.arr.len || !pull_matches(r, v->as.arr.items[i++])) return false;
-        return !r->failed && i == v->as.arr.len;
-    }
-    case BK_JT_OBJECT: {
-        if (v->type != BRISK_VALUE_OBJECT || !bk_jr_obj_begin(r)) return false;
-        bk_jreader probe = *r;
-        size_t n = 0, i = 0;
-        while (bk_jr_obj_next(&probe, NULL)) {
-            n++;
-            if (!bk_jr_skip(&probe)) return false;
-        }
-        brisk_str key;
-        while (bk_jr_obj_next(r, &key)) {
-            if (n != v->as.obj.len) { /* duplicates: the values were replaced */
-                if (!bk_jr_skip(r)) return false;
-                continue;
-            }
-            const brisk_member *m = &v->as.obj.items[i++];
-            if (m->key.len != key.len || memcmp(m->key.ptr, key.ptr, key.len) != 0 ||
-                !pull_matches(r, m->value))
-                return false;
-        }
-        return !r->failed;
-    }
-    default: return false;
-    }
-}
-
 static void check_number(const char *in, size_t size) {
     static locale_t c;
     if (!c) c = newlocale(LC_ALL_MASK, "C", (locale_t)0);
@@ -132,8 +70,8 @@ static void check_number(const char *in, size_t size) {
     double want = strtod_l(z, &end, c);
     CHECK(end == z + size);
     double got = bk_json_strtod(in, size);
-    CHECK(bits(got) == bits(want));
-    CHECK(bits(num.d) == bits(want));
+    CHECK(bk_test_bits(got) == bk_test_bits(want));
+    CHECK(bk_test_bits(num.d) == bk_test_bits(want));
     if (num.is_int) CHECK(!num.int_overflow && (double)num.i == want);
     free(z);
 }
@@ -162,7 +100,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
     if (v) {
         bk_jr_init(&r, in, size, &a);
-        CHECK(pull_matches(&r, v) && bk_jr_finish(&r));
+        CHECK(bk_test_pull_matches(&r, v) && bk_jr_finish(&r));
 
         bk_buf b1 = {0}, b2 = {0};
         write_value(v, &b1);

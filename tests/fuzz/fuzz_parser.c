@@ -18,19 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../support/fuzz_check.h"
 #include "server/http_parser.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 #define MAXF 24
-
-#define CHECK(cond)                                                                      \
-    do {                                                                                 \
-        if (!(cond)) {                                                                   \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);     \
-            abort();                                                                     \
-        }                                                                                \
-    } while (0)
 
 static char *dup_exact(const uint8_t *s, size_t n) {
     char *c = malloc(n ? n : 1);

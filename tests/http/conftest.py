@@ -7,6 +7,7 @@ CMake build directory; default <repo>/build).
 pytest-timeout is not installed here, so every test runs under an alarm (see the
 `time_limit` marker) on top of the timeouts every socket and client sets itself.
 """
+import json
 import os
 import re
 import resource
@@ -17,6 +18,7 @@ import threading
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
@@ -128,8 +130,11 @@ class Server:
     not leak in from the test runner's environment."""
 
     def __init__(self, args=(), env=None, start_timeout=10.0, exe=None, cwd=None,
-                 clear_env=()):
+                 clear_env=(), probe=None):
+        """probe: (path, statuses) a GET must answer before the server counts as up;
+        by default a connection that is accepted is enough."""
         env = env or {}
+        self.probe = probe
         given = _has_addr(args) or "BRISK_PORT" in env or "BRISK_UDS" in env
         self.args = list(args) if given else ["--port", "0", *args]
         self.host = "127.0.0.1"
@@ -164,8 +169,13 @@ class Server:
         self.initial_workers = set(self.workers())
 
     def ready(self):
-        """True once the server serves; a subclass may ask a route of its own."""
-        return self._accepts()
+        if not self.probe:
+            return self._accepts()
+        path, statuses = self.probe
+        try:
+            return httpx.get(self.url + path, timeout=2).status_code in statuses
+        except httpx.HTTPError:
+            return False
 
     def _read_log(self):
         for raw in self.proc.stderr:
@@ -286,3 +296,28 @@ def stop_all(servers, name="server", workers_must_survive=False):
 def server(server_factory):
     """A default single-worker server."""
     return server_factory()
+
+
+# ---- FastAPI's validation errors -----------------------------------------------------
+
+def err(type_, loc, msg, input_, ctx=None):
+    """One entry of FastAPI's 422 detail list."""
+    e = {"type": type_, "loc": list(loc), "msg": msg, "input": input_}
+    if ctx is not None:
+        e["ctx"] = ctx
+    return e
+
+
+def show(resp):
+    return f"{resp.request.method} {resp.request.url}\n{resp.status_code} {resp.text}"
+
+
+def assert_422(resp, *errors):
+    """The response is FastAPI's 422 with exactly these entries, in this order."""
+    assert resp.status_code == 422, show(resp)
+    assert resp.headers["content-type"].startswith("application/json"), show(resp)
+    got, want = resp.json(), {"detail": list(errors)}
+    assert got == want, (f"\n{resp.request.method} {resp.request.url}\n"
+                         f"body: {resp.request.content[:300]!r}\n"
+                         f" got: {json.dumps(got, ensure_ascii=False)}\n"
+                         f"want: {json.dumps(want, ensure_ascii=False)}")

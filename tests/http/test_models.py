@@ -68,7 +68,7 @@ import socket
 import httpx
 import pytest
 
-from conftest import BUILD, Server, stop_all
+from conftest import BUILD, Server, assert_422, err, show, stop_all
 
 MODELAPP = BUILD / "apps" / "modelapp"
 
@@ -81,13 +81,7 @@ class ModelServer(Server):
     def __init__(self, args=(), env=None, start_timeout=10.0):
         super().__init__(["--port", "0", "--no-access-log", *args], env=env,
                          start_timeout=start_timeout, exe=MODELAPP,
-                         clear_env=("MODELAPP_PROBLEM",))
-
-    def ready(self):
-        try:
-            return httpx.get(self.url + "/schema", timeout=2).status_code == 200
-        except httpx.HTTPError:
-            return False
+                         clear_env=("MODELAPP_PROBLEM",), probe=("/schema", (200,)))
 
 
 def _finish(servers):
@@ -134,28 +128,6 @@ def pclient(problem_server):
 
 
 # ---- helpers -------------------------------------------------------------------------
-
-def err(type_, loc, msg, input_, ctx=None):
-    """One entry of FastAPI's 422 detail list."""
-    e = {"type": type_, "loc": list(loc), "msg": msg, "input": input_}
-    if ctx is not None:
-        e["ctx"] = ctx
-    return e
-
-
-def show(resp):
-    return f"{resp.request.method} {resp.request.url}\n{resp.status_code} {resp.text}"
-
-
-def assert_422(resp, *errors):
-    assert resp.status_code == 422, show(resp)
-    assert resp.headers["content-type"].startswith("application/json"), show(resp)
-    got, want = resp.json(), {"detail": list(errors)}
-    assert got == want, (f"\n{resp.request.method} {resp.request.url}\n"
-                         f"body: {resp.request.content[:300]!r}\n"
-                         f" got: {json.dumps(got, ensure_ascii=False)}\n"
-                         f"want: {json.dumps(want, ensure_ascii=False)}")
-
 
 def assert_200(resp, want):
     assert resp.status_code == 200, show(resp)

@@ -50,7 +50,7 @@ from datetime import datetime, timedelta, timezone
 import httpx
 import pytest
 
-from conftest import BUILD, Server, stop_all, wait_until
+from conftest import BUILD, Server, assert_422, err, stop_all, wait_until
 
 TODO_APP = BUILD / "examples" / "todo"
 
@@ -69,13 +69,7 @@ class TodoServer(Server):
         super().__init__(["--port", "0", *args],
                          env={"TODO_DB": str(db)} if db is not None else {},
                          start_timeout=start_timeout, exe=TODO_APP, cwd=cwd,
-                         clear_env=("TODO_DB",))
-
-    def ready(self):
-        try:
-            return httpx.get(self.url + "/todos/1", timeout=1).status_code in (200, 404)
-        except httpx.HTTPError:
-            return False
+                         clear_env=("TODO_DB",), probe=("/todos/1", (200, 404)))
 
 
 @pytest.fixture
@@ -106,23 +100,6 @@ def client(server):
 
 
 # ---- helpers -------------------------------------------------------------------------
-
-def err(type_, loc, msg, input_, ctx=None):
-    """One entry of FastAPI's 422 detail list."""
-    e = {"type": type_, "loc": list(loc), "msg": msg, "input": input_}
-    if ctx is not None:
-        e["ctx"] = ctx
-    return e
-
-
-def assert_422(resp, *errors):
-    assert resp.status_code == 422, (resp.status_code, resp.text)
-    assert resp.headers["content-type"].startswith("application/json")
-    got, want = resp.json(), {"detail": list(errors)}
-    assert got == want, (f"\n{resp.request.method} {resp.request.url}\n"
-                         f" got: {json.dumps(got, ensure_ascii=False)}\n"
-                         f"want: {json.dumps(want, ensure_ascii=False)}")
-
 
 def create(client, **fields):
     body = {"title": "a todo", **fields}

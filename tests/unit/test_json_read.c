@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../support/json_pull.h"
 #include "model/json_read.h"
 #include "model/json_write.h"
 
@@ -72,11 +73,6 @@ static void jr_dump_is(const char *in, const char *want) {
     cr_assert_str_eq(got, want, "%s: wrote %s, want %s", in, got, want);
 }
 
-static uint64_t jr_bits(double d) {
-    uint64_t b;
-    memcpy(&b, &d, sizeof b);
-    return b;
-}
 
 static double jr_from_bits(uint64_t b) {
     double d;
@@ -202,58 +198,6 @@ static void jr_skip_agrees(const char *name, const char *s, size_t n, bool parse
     }
 }
 
-/* Walks the next value with the pull calls and checks that it is v: the value parser and
- * the pull API (the model decoder's) read documents alike. Objects are compared member
- * by member when their keys are distinct; with duplicates only their keys are read. */
-static bool jr_pull_matches(bk_jreader *r, const brisk_value *v) {
-    bk_jnum num;
-    brisk_str s;
-    switch (bk_jr_peek(r)) {
-    case BK_JT_NULL: return bk_jr_literal(r) && v->type == BRISK_VALUE_NULL;
-    case BK_JT_TRUE: return bk_jr_literal(r) && v->type == BRISK_VALUE_BOOL && v->as.b;
-    case BK_JT_FALSE: return bk_jr_literal(r) && v->type == BRISK_VALUE_BOOL && !v->as.b;
-    case BK_JT_STRING:
-        return bk_jr_string(r, &s) && v->type == BRISK_VALUE_STRING && s.len == v->as.s.len &&
-               memcmp(s.ptr, v->as.s.ptr, s.len) == 0 && s.ptr[s.len] == '\0';
-    case BK_JT_NUMBER:
-        if (!bk_jr_number(r, &num)) return false;
-        if (num.is_int) return v->type == BRISK_VALUE_INT && v->as.i == num.i;
-        return v->type == BRISK_VALUE_DOUBLE && jr_bits(v->as.d) == jr_bits(num.d);
-    case BK_JT_ARRAY: {
-        if (v->type != BRISK_VALUE_ARRAY || !bk_jr_arr_begin(r)) return false;
-        size_t i = 0;
-        while (bk_jr_arr_next(r))
-            if (i >= v->as.arr.len || !jr_pull_matches(r, v->as.arr.items[i++])) return false;
-        return !r->failed && i == v->as.arr.len;
-    }
-    case BK_JT_OBJECT: {
-        if (v->type != BRISK_VALUE_OBJECT || !bk_jr_obj_begin(r)) return false;
-        bk_jreader probe = *r; /* count the members first */
-        size_t n = 0;
-        brisk_str key;
-        while (bk_jr_obj_next(&probe, NULL)) {
-            n++;
-            if (!bk_jr_skip(&probe)) return false;
-        }
-        bool distinct = n == v->as.obj.len;
-        size_t i = 0;
-        while (bk_jr_obj_next(r, &key)) {
-            if (!distinct) {
-                if (!brisk_value_get(v, key.ptr) && !memchr(key.ptr, 0, key.len)) return false;
-                if (!bk_jr_skip(r)) return false;
-                continue;
-            }
-            const brisk_member *m = &v->as.obj.items[i++];
-            if (m->key.len != key.len || memcmp(m->key.ptr, key.ptr, key.len) != 0 ||
-                m->key.ptr[key.len] != '\0' || !jr_pull_matches(r, m->value))
-                return false;
-        }
-        return !r->failed;
-    }
-    default: return false;
-    }
-}
-
 Test(json_read, json_test_suite) {
     const char *dir = BRISK_TESTDATA "/JSONTestSuite/test_parsing";
     DIR *d = opendir(dir);
@@ -277,7 +221,7 @@ Test(json_read, json_test_suite) {
             cr_assert(v, "%s: refused with %s at %zu", name, err.msg, err.pos);
             bk_jreader r;
             bk_jr_init(&r, s, n, &jr_arena);
-            cr_assert(jr_pull_matches(&r, v) && bk_jr_finish(&r), "%s: the pull API reads it "
+            cr_assert(bk_test_pull_matches(&r, v) && bk_jr_finish(&r), "%s: the pull API reads it "
                       "differently (%s at %zu)", name, r.err_msg, r.err_pos);
             /* and the writer's text is read back to the same text */
             size_t l1, l2;
@@ -675,12 +619,14 @@ Test(json_read, values_and_writer) {
     cr_assert_str_eq(jr_dump(v, NULL), "{\"s\":\"x\",\"i\":-12,\"d\":1.5,\"t\":true,\"f\":false,"
                                        "\"n\":null,\"a\":[],\"o\":{},\"e\":[[],{}]}");
     jr_dump_is("\"\\u00e9\\u0000\\n\\\"\"", "\"\xC3\xA9\\u0000\\n\\\"\"");
-    jr_dump_is("[1.0, -0, -0.0, 0.0, 1e2, 1E-7, 12.50]", "[1,0,-0.0,0,100,1e-7,12.5]");
-    /* doubles whose usual text would not read back as doubles */
+    /* Doubles as Python's repr writes them, so each reads back as a double (1.0 stays 1.0;
+     * the integer -0 is 0). */
+    jr_dump_is("[1.0, -0, -0.0, 0.0, 1e2, 1E-7, 12.50]", "[1.0,0,-0.0,0.0,100.0,1e-07,12.5]");
+    /* doubles whose plain text would read as integers past int64 */
     jr_dump_is("[1e19, -1e19, 123456789012345678901234567890e-10, 9223372036854775808.0]",
                "[1e+19,-1e+19,1.2345678901234567e+19,9.223372036854776e+18]");
     jr_dump_is("[-9223372036854775808.0, 9223372036854774784.0, 1e20, 1e21]",
-               "[-9.223372036854776e+18,9223372036854775000,1e+20,1e+21]");
+               "[-9.223372036854776e+18,9.223372036854775e+18,1e+20,1e+21]");
 
     /* hand-built values: NULL items, and nesting deeper than the writer allows */
     brisk_value leaf = {.type = BRISK_VALUE_INT, .as.i = 7};
@@ -728,7 +674,7 @@ Test(json_read, int64_boundaries) {
     n = jr_num("100000000000000000000000000000");
     cr_assert(n.int_overflow && n.d == 1e29);
     n = jr_num("0");
-    cr_assert(n.is_int && n.i == 0 && jr_bits(n.d) == 0);
+    cr_assert(n.is_int && n.i == 0 && bk_test_bits(n.d) == 0);
     n = jr_num("-0");
     cr_assert(n.is_int && n.i == 0 && signbit(n.d));
     n = jr_num("1234567890123456789");
@@ -846,9 +792,9 @@ Test(json_read, doubles_hard_cases) {
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         double d = bk_json_strtod(cases[i].s, strlen(cases[i].s));
-        cr_assert(jr_bits(d) == jr_bits(cases[i].want), "%s: got %a, want %a", cases[i].s, d,
+        cr_assert(bk_test_bits(d) == bk_test_bits(cases[i].want), "%s: got %a, want %a", cases[i].s, d,
                   cases[i].want);
-        cr_assert(jr_bits(d) == jr_bits(jr_oracle(cases[i].s)), "%s: oracle disagrees", cases[i].s);
+        cr_assert(bk_test_bits(d) == bk_test_bits(jr_oracle(cases[i].s)), "%s: oracle disagrees", cases[i].s);
     }
     /* The exact halfway point between 2^-1074 and 0 (ties to even: 0), and one digit more. */
     char half[1200];
@@ -858,7 +804,7 @@ Test(json_read, doubles_hard_cases) {
     cr_assert_eq(half[n - 6], '0');
     half[n - 6] = '1'; /* a hair above halfway: the smallest subnormal */
     cr_assert_eq(bk_json_strtod(half, (size_t)n), 0x1p-1074);
-    cr_assert(jr_bits(bk_json_strtod(half, (size_t)n)) == jr_bits(jr_oracle(half)));
+    cr_assert(bk_test_bits(bk_json_strtod(half, (size_t)n)) == bk_test_bits(jr_oracle(half)));
     /* Long digit strings: 2000 digits of 1/3 scaled, zeros galore, a sticky last digit. */
     bk_buf b = {0};
     bk_buf_lit(&b, "0.");
@@ -919,7 +865,7 @@ Test(json_read, doubles_match_oracle) {
         }
         buf[n] = '\0';
         double got = bk_json_strtod(buf, n), want = jr_oracle(buf);
-        cr_assert(jr_bits(got) == jr_bits(want), "%s: got %a, want %a", buf, got, want);
+        cr_assert(bk_test_bits(got) == bk_test_bits(want), "%s: got %a, want %a", buf, got, want);
     }
 }
 
@@ -933,7 +879,7 @@ Test(json_read, doubles_round_trip_random_bits) {
         if (!isfinite(d)) continue;
         size_t n = bk_json_fmt_double(buf, d);
         double back = bk_json_strtod(buf, n);
-        cr_assert(jr_bits(back) == bits, "%016llx printed %.*s read %a",
+        cr_assert(bk_test_bits(back) == bits, "%016llx printed %.*s read %a",
                   (unsigned long long)bits, (int)n, buf, back);
         checked++;
     }
@@ -975,7 +921,7 @@ Test(json_read, locale_independent) {
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         double d = bk_json_strtod(cases[i].s, strlen(cases[i].s));
-        cr_assert(jr_bits(d) == jr_bits(cases[i].want), "%s: got %a", cases[i].s, d);
+        cr_assert(bk_test_bits(d) == bk_test_bits(cases[i].want), "%s: got %a", cases[i].s, d);
     }
     brisk_value *v = jr_parse("{\"x\":[1.5,0.25,1e-3]}");
     cr_assert_eq(brisk_value_get(v, "x")->as.arr.items[0]->as.d, 1.5);

@@ -1,7 +1,11 @@
 /* Floats as Python's repr writes them: what FastAPI puts in a 422 body and a response. */
 #include <criterion/criterion.h>
+#include <math.h>
+#include <stdint.h>
 #include <string.h>
 
+#include "model/dtoa.h"
+#include "model/json_read.h"
 #include "model/model.h"
 
 static const struct {
@@ -35,8 +39,8 @@ static const struct {
 
 Test(pyfmt, float_repr_matches_python) {
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        char out[40];
-        size_t n = bk_fmt_pyfloat(out, cases[i].v);
+        char out[32];
+        size_t n = bk_dtoa_repr(cases[i].v, out);
         out[n] = '\0';
         cr_expect_str_eq(out, cases[i].repr, "repr(%.17g)", cases[i].v);
     }
@@ -60,4 +64,26 @@ Test(pyfmt, input_is_redumped_as_python_would) {
         cr_expect_eq(n, strlen(in[i][1]));
     }
     bk_arena_reset(&a);
+}
+
+/* Any finite double: the repr reads back to the same bits, and always as a double. */
+Test(pyfmt, repr_round_trips_and_reads_as_a_double) {
+    uint64_t state = 0x853c49e6748fea9bull;
+    for (int i = 0; i < 200000; i++) {
+        state = state * 6364136223846793005ull + 1442695040888963407ull;
+        uint64_t bits = state ^ (state >> 29);
+        double v;
+        memcpy(&v, &bits, sizeof v);
+        if (!isfinite(v)) continue;
+        char out[32];
+        size_t n = bk_dtoa_repr(v, out);
+        cr_assert(n > 0 && n < 32);
+        cr_assert(memchr(out, '.', n) || memchr(out, 'e', n), "%.*s", (int)n, out);
+        bk_jnum num;
+        cr_assert(bk_json_number_parse(out, n, &num), "%.*s", (int)n, out);
+        cr_assert(!num.is_int, "%.*s", (int)n, out);
+        uint64_t back;
+        memcpy(&back, &num.d, sizeof back);
+        cr_assert_eq(back, bits, "%.*s", (int)n, out);
+    }
 }
