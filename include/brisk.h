@@ -67,11 +67,45 @@ typedef struct brisk_app brisk_app;
 typedef struct brisk_ctx brisk_ctx; /* one request, valid until its handler returns */
 typedef void (*brisk_handler)(brisk_ctx *c);
 
+/* A NULL-terminated list of strings, e.g. .tags = BRISK_STRS("items", "admin"). */
+#define BRISK_STRS(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+/* An entry of the OpenAPI document's `servers` (the list ends with {0}). */
+typedef struct brisk_server_url {
+    const char *url;
+    const char *description;
+} brisk_server_url;
+
+/* Metadata of a tag, for the OpenAPI document's `tags` (the list ends with {0}). */
+typedef struct brisk_tag {
+    const char *name;
+    const char *description;
+    const char *docs_url;    /* externalDocs.url */
+} brisk_tag;
+
+typedef struct brisk_dep brisk_dep;
+typedef struct brisk_response_doc brisk_response_doc;
+
 typedef struct brisk_app_options {
     int reserved_;           /* keeps the macro form valid with no options */
-    const char *title;       /* shown in logs (and, later, in the OpenAPI document) */
-    const char *version;
-    const char *description;
+    /* The OpenAPI document's `info`. */
+    const char *title;       /* "brisk" by default; shown in logs too */
+    const char *version;     /* "0.1.0" by default */
+    const char *summary;
+    const char *description; /* CommonMark */
+    const char *terms_of_service;
+    const char *contact_name, *contact_url, *contact_email;
+    const char *license_name, *license_identifier, *license_url;
+    const brisk_server_url *servers;     /* (const brisk_server_url[]){{"https://..."}, {0}} */
+    const brisk_tag *openapi_tags;       /* (const brisk_tag[]){{"items", "..."}, {0}} */
+    /* Where the document and its pages are served. NULL takes the default shown; ""
+     * turns that one off (with openapi_url "", the pages are off too). */
+    const char *openapi_url;             /* "/openapi.json" */
+    const char *docs_url;                /* "/docs" (Swagger UI) */
+    const char *redoc_url;               /* "/redoc" */
+    const char *oauth2_redirect_url;     /* "/docs/oauth2-redirect" */
+    /* Dependencies run for every route of the app, before the route's own. */
+    const brisk_dep *const *depends;
     /* Validation errors as RFC 9457 application/problem+json (type, title, status,
      * detail, and the FastAPI error list under "errors") instead of FastAPI's body. */
     bool problem_details;
@@ -85,10 +119,28 @@ BRISK_API void brisk_app_free(brisk_app *app);
 typedef struct brisk_field brisk_field;
 typedef struct brisk_model brisk_model;
 
+/* A documented response besides the success one: .responses = (const brisk_response_doc[]){
+ * {.status = 404, .description = "Item not found", .model = &Error_model}, {0}}. */
+struct brisk_response_doc {
+    int status;
+    const char *description;
+    brisk_model *model;      /* its JSON body's model, or NULL */
+};
+
 typedef struct brisk_route_options {
     int reserved_;
+    /* Documentation. The summary defaults to the handler's name with '_' as ' ' and each
+     * word capitalized ("read_item" gives "Read Item"), as FastAPI does. */
     const char *summary;
     const char *description;
+    const char *const *tags;           /* BRISK_STRS("items") */
+    /* Default: FastAPI's scheme, handler name + path + "_" + method with every character
+     * outside [A-Za-z0-9_] turned into '_' ("read_item_items__item_id__get"). */
+    const char *operation_id;
+    bool deprecated;
+    bool hidden;                       /* left out of the OpenAPI document */
+    const char *response_description;  /* "Successful Response" */
+    const brisk_response_doc *responses;
     void *udata;             /* returned by brisk_route_udata() inside the handler */
     /* Typed parameters, BRISK_PARAMS(...): validated before the handler runs. */
     const brisk_field *params;
@@ -98,24 +150,80 @@ typedef struct brisk_route_options {
     bool body_optional;
     brisk_model *response;   /* the response's model, for the documentation */
     int status;              /* the success status, for the documentation (200) */
+    /* Dependencies, BRISK_DEPENDS(&a, &b): run in order before the handler, after those
+     * of the app and of enclosing routers. */
+    const brisk_dep *const *depends;
 } brisk_route_options;
 
+typedef struct brisk_router brisk_router;
+
 /*
- * Adds a route. `path` is a pattern: literal segments, `{name}` (one segment) and
- * `{name:path}` (the rest of the path, slashes included, only as the last segment).
- * GET routes also answer HEAD. Returns 0, or -1 with a message on stderr when the pattern
- * is malformed or the same method and pattern are already routed (a programming error).
+ * Adds a route to an app or to a router (see Routers). `path` is a pattern: literal
+ * segments, `{name}` (one segment) and `{name:path}` (the rest of the path, slashes
+ * included, only as the last segment). GET routes also answer HEAD. `name` is the
+ * handler's name, which the macros pass for you (it makes the default summary and
+ * operationId). Everything the options point to is copied, but dependencies, models and
+ * the udata, which must outlive the app. Returns 0, or -1 with a message on stderr when
+ * the pattern is malformed, a declaration is invalid, or the same method and pattern are
+ * already routed (a programming error).
  */
-BRISK_API int brisk_route_opts(brisk_app *app, const char *method, const char *path,
-                               brisk_handler handler, const brisk_route_options *o);
-#define brisk_route(app, method, path, handler, ...) \
-    brisk_route_opts((app), (method), (path), (handler), \
-                     &(brisk_route_options){.reserved_ = 0, __VA_ARGS__})
+BRISK_API int brisk_app_route_opts(brisk_app *app, const char *method, const char *path,
+                                   brisk_handler handler, const char *name,
+                                   const brisk_route_options *o);
+BRISK_API int brisk_router_route_opts(brisk_router *r, const char *method, const char *path,
+                                      brisk_handler handler, const char *name,
+                                      const brisk_route_options *o);
+#define brisk_route(target, method, path, handler, ...)                                   \
+    _Generic((target), brisk_app *: brisk_app_route_opts,                                \
+             brisk_router *: brisk_router_route_opts)(                                   \
+        (target), (method), (path), (handler), #handler,                                 \
+        &(brisk_route_options){.reserved_ = 0, __VA_ARGS__})
 #define BRISK_GET(app, path, h, ...)    brisk_route(app, "GET", path, h, __VA_ARGS__)
 #define BRISK_POST(app, path, h, ...)   brisk_route(app, "POST", path, h, __VA_ARGS__)
 #define BRISK_PUT(app, path, h, ...)    brisk_route(app, "PUT", path, h, __VA_ARGS__)
 #define BRISK_PATCH(app, path, h, ...)  brisk_route(app, "PATCH", path, h, __VA_ARGS__)
 #define BRISK_DELETE(app, path, h, ...) brisk_route(app, "DELETE", path, h, __VA_ARGS__)
+
+/* ---------------------------------------------------------------------------------------
+ * Routers (FastAPI's APIRouter): a group of routes with a common prefix, tags,
+ * dependencies and responses, included into the app (or into another router).
+ *
+ *     brisk_router *items = brisk_router_new(.prefix = "/items", .tags = BRISK_STRS("items"),
+ *                                            .depends = BRISK_DEPENDS(&current_user));
+ *     BRISK_GET(items, "/{item_id}", read_item, ...);
+ *     brisk_app_include(app, items);
+ *     brisk_router_free(items);
+ *
+ * Including copies the routes, so a router may be included several times (with
+ * different prefixes) and freed afterwards. Routes added to a router after it was
+ * included are not in the app.
+ * ------------------------------------------------------------------------------------- */
+
+typedef struct brisk_router_options {
+    int reserved_;
+    const char *prefix;                /* "/items": starts with '/', no trailing '/' */
+    const char *const *tags;
+    const brisk_dep *const *depends;
+    const brisk_response_doc *responses;
+    bool deprecated;
+    bool hidden;
+} brisk_router_options;
+
+BRISK_API brisk_router *brisk_router_new_opts(const brisk_router_options *o);
+#define brisk_router_new(...) \
+    brisk_router_new_opts(&(brisk_router_options){.reserved_ = 0, __VA_ARGS__})
+BRISK_API void brisk_router_free(brisk_router *r);
+/* Adds r's routes to the app (or to parent), under the options' prefix and with their
+ * tags and dependencies added in front of the router's own. Returns 0, or -1 when a route
+ * cannot be added (logged). */
+BRISK_API int brisk_app_include_opts(brisk_app *app, const brisk_router *r,
+                                     const brisk_router_options *o);
+BRISK_API int brisk_router_include_opts(brisk_router *parent, const brisk_router *r,
+                                        const brisk_router_options *o);
+#define brisk_app_include(app, r, ...) \
+    brisk_app_include_opts((app), (r), &(brisk_router_options){.reserved_ = 0, __VA_ARGS__})
+#define brisk_router_include(parent, r, ...) \
+    brisk_router_include_opts((parent), (r), &(brisk_router_options){.reserved_ = 0, __VA_ARGS__})
 
 /* ---------------------------------------------------------------------------------------
  * Middleware
@@ -411,6 +519,7 @@ typedef enum brisk_in {
     BRISK_IN_QUERY,
     BRISK_IN_HEADER,
     BRISK_IN_COOKIE,
+    BRISK_IN_FORM,                   /* a field of an application/x-www-form-urlencoded body */
 } brisk_in;
 
 typedef struct brisk_list { void *items; size_t len; } brisk_list;
@@ -597,6 +706,16 @@ BRISK_API char *brisk_model_schema(brisk_model *m);
 #define BRISK_HEADER_I64(n, ...) BRISK_HEADER(BRISK_K_I64, n, __VA_ARGS__)
 #define BRISK_COOKIE_STR(n, ...) BRISK_COOKIE(BRISK_K_STR, n, __VA_ARGS__)
 #define BRISK_COOKIE_I64(n, ...) BRISK_COOKIE(BRISK_K_I64, n, __VA_ARGS__)
+/* Form fields: the body is read as application/x-www-form-urlencoded (FastAPI's Form()),
+ * documented as the operation's requestBody. A route has form fields or a body model.
+ * As in FastAPI: errors have loc ["body", name] and come after the other parameters'; a
+ * field's last value counts, and an empty value is no value (missing, or the default);
+ * a body of another Content-Type (multipart/form-data too: brisk does not parse it)
+ * leaves every field missing. */
+#define BRISK_FORM(k, n, ...) BRISK_PARAM_(BRISK_IN_FORM, k, n, __VA_ARGS__)
+#define BRISK_FORM_STR(n, ...) BRISK_FORM(BRISK_K_STR, n, __VA_ARGS__)
+#define BRISK_FORM_I64(n, ...) BRISK_FORM(BRISK_K_I64, n, __VA_ARGS__)
+#define BRISK_FORM_BOOL(n, ...) BRISK_FORM(BRISK_K_BOOL, n, __VA_ARGS__)
 
 /* A validated parameter's value. The getter must match the declared kind (a mismatch or
  * an undeclared name logs an error and gives zero / an empty view). An absent optional
@@ -615,6 +734,376 @@ BRISK_API bool brisk_param_present(brisk_ctx *c, const char *name);
  * brisk_body_read() and brisk_body_json() return the same bytes again (e.g. to tell an
  * absent member from a null one in a PATCH). */
 BRISK_API void *brisk_body(brisk_ctx *c);
+
+/* ---------------------------------------------------------------------------------------
+ * Errors (FastAPI's HTTPException and exception handlers)
+ *
+ * brisk_raise() ends the request from anywhere inside it (handler, dependency,
+ * middleware, any function they call): it does not return; the stack unwinds to brisk,
+ * which answers {"detail": ...} with the status and headers given, through the app's
+ * error handler for that status when there is one. Only request-arena memory is safe
+ * across it: free or release anything else with brisk_defer() first.
+ *
+ *     if (!item) brisk_raise(c, 404, .detail = "Item not found");
+ *     brisk_raise(c, 401, .detail = "Not authenticated",
+ *                 .headers = BRISK_STRS("WWW-Authenticate", "Bearer"));
+ * ------------------------------------------------------------------------------------- */
+
+typedef struct brisk_http_error {
+    int status;
+    const char *detail;          /* a message: the body is {"detail": "<detail>"} */
+    const char *detail_json;     /* or any JSON text as the detail (wins over .detail) */
+    const char *const *headers;  /* BRISK_STRS(name, value, name, value, ...) */
+} brisk_http_error;
+
+#if defined(__GNUC__)
+#define BRISK_NORETURN __attribute__((noreturn))
+#else
+#define BRISK_NORETURN
+#endif
+
+/* Everything e points to is copied before the stack unwinds. Without .detail nor
+ * .detail_json the detail is the status's reason phrase. */
+BRISK_API BRISK_NORETURN void brisk_raise_opts(brisk_ctx *c, const brisk_http_error *e);
+#define brisk_raise(c, st, ...) \
+    brisk_raise_opts((c), &(brisk_http_error){.status = (st), __VA_ARGS__})
+/* The last resort: logs the message (with the route and request ID), never sends it, and
+ * answers 500 {"detail":"Internal Server Error"}. Does not return. */
+BRISK_API BRISK_NORETURN void brisk_fail(brisk_ctx *c, const char *fmt, ...) BRISK_PRINTF(2, 3);
+
+/* Answers an error. Called for raised errors and for brisk's own: 404, 405, 422
+ * (.detail_json holds the error list), 500 (a failure or a handler that did not reply).
+ * It may reply anything; it must reply. */
+typedef void (*brisk_error_handler)(brisk_ctx *c, const brisk_http_error *e);
+/* Sets the handler for one status, or for every status without its own when status is 0. */
+BRISK_API void brisk_app_on_error(brisk_app *app, int status, brisk_error_handler fn);
+/* brisk's default answer for e, for handlers that only add to it. */
+BRISK_API void brisk_reply_http_error(brisk_ctx *c, const brisk_http_error *e);
+
+/* ---------------------------------------------------------------------------------------
+ * Dependencies (FastAPI's Depends)
+ *
+ * A dependency is a function that makes a value from the request: a database handle, the
+ * current user. Declare it once at file scope; routes, routers and the app list the
+ * dependencies they need; brisk runs each at most once per request, sub-dependencies
+ * first, before the handler, and hands the value out with brisk_depend().
+ *
+ *     static void *get_db(brisk_ctx *c, const brisk_dep *self) {
+ *         Db *db = db_acquire();
+ *         brisk_defer(c, db_release, db);        (runs after the response is sent)
+ *         return db;
+ *     }
+ *     static const brisk_dep db_dep = {.name = "get_db", .fn = get_db};
+ *
+ *     static void *current_user(brisk_ctx *c, const brisk_dep *self) {
+ *         const brisk_credentials *cred = brisk_depend(c, &bearer);
+ *         User *u = lookup(brisk_depend(c, &db_dep), cred->credentials);
+ *         if (!u) brisk_raise(c, 401, .detail = "Invalid token");
+ *         return u;
+ *     }
+ *     static const brisk_dep user_dep = {.name = "current_user", .fn = current_user,
+ *                                        .depends = BRISK_DEPENDS(&bearer, &db_dep)};
+ *
+ *     BRISK_GET(app, "/me", read_me, .depends = BRISK_DEPENDS(&user_dep));
+ *     ... inside read_me: User *u = brisk_depend(c, &user_dep);
+ *
+ * A dependency answers an error by raising (brisk_raise). Parameters it declares in
+ * .params are validated with the route's own (one 422 lists every problem), documented
+ * on every route that uses it, and read with brisk_param_*() as the route's are.
+ * ------------------------------------------------------------------------------------- */
+
+typedef void *(*brisk_dep_fn)(brisk_ctx *c, const brisk_dep *self);
+typedef struct brisk_security brisk_security;
+
+struct brisk_dep {
+    const char *name;                  /* for logs */
+    brisk_dep_fn fn;
+    const brisk_dep *const *depends;   /* sub-dependencies, run first */
+    const brisk_field *params;         /* BRISK_PARAMS(...) */
+    const brisk_security *security;    /* set by the security macros below */
+    const char *const *scopes;         /* OAuth2 scopes this use needs, for the document */
+    void *udata;                       /* free for fn's use */
+};
+
+#define BRISK_DEPENDS(...) ((const brisk_dep *const[]){__VA_ARGS__, NULL})
+
+/* The value of dependency d for this request: runs it (and its sub-dependencies) if it
+ * has not run yet, else returns the value it gave. Raises as d does. */
+BRISK_API void *brisk_depend(brisk_ctx *c, const brisk_dep *d);
+
+/* Runs fn(arg, failed) after the response has been handed to the connection, also when
+ * the request raised or failed (failed is then true). Cleanups run last registered
+ * first, inside the request's coroutine, so they may suspend. */
+typedef void (*brisk_cleanup_fn)(void *arg, bool failed);
+BRISK_API void brisk_defer(brisk_ctx *c, brisk_cleanup_fn fn, void *arg);
+
+/* For tests: requests from now on run `with` wherever `dep` is used (NULL restores dep).
+ * `with` reads its parameters from those `dep` declared. */
+BRISK_API void brisk_app_override(brisk_app *app, const brisk_dep *dep, const brisk_dep *with);
+
+/* ---------------------------------------------------------------------------------------
+ * Security schemes (FastAPI's fastapi.security): each is a dependency that returns the
+ * request's credential or answers 401 with WWW-Authenticate, and appears in the OpenAPI
+ * document's securitySchemes and the `security` of every operation that uses it.
+ *
+ *     static const brisk_dep bearer = BRISK_HTTP_BEARER(.bearer_format = "JWT");
+ *     static const brisk_dep api_key = BRISK_API_KEY(.in = BRISK_IN_HEADER,
+ *                                                    .name = "X-API-Key");
+ *     static const brisk_dep oauth2 = BRISK_OAUTH2_PASSWORD(.token_url = "/token");
+ *
+ *     const brisk_credentials *cr = brisk_depend(c, &bearer);   cr->credentials: the token
+ *
+ * They answer as FastAPI 0.122 and later do: every failure is 401 {"detail": "Not
+ * authenticated"} with WWW-Authenticate "Bearer" (HTTP Bearer, OAuth2), "Basic" or
+ * 'Basic realm="<realm>"', or "APIKey".
+ *   HTTP Bearer   Authorization "<scheme> <token>" split at the first space; the scheme
+ *                 is "bearer" in any case, the token not empty; any other scheme is missing.
+ *   OAuth2        the same, but "Bearer" alone gives an empty token (OAuth2PasswordBearer).
+ *   HTTP Basic    scheme "basic" in any case, then base64 decoded as Python's b64decode
+ *                 does (stray characters skipped), ASCII, split at the first ':'. Text that
+ *                 does not decode so is refused even when .optional.
+ *   API key       the header's first value, the query key's last, or the cookie's last in
+ *                 the first Cookie header (Starlette's parser, quotes undone); an empty
+ *                 value is missing.
+ * With .optional, a missing (or wrong-scheme) credential gives NULL instead of the 401.
+ * The Authorization header read is the first one.
+ * ------------------------------------------------------------------------------------- */
+
+typedef enum brisk_security_type {
+    BRISK_SECURITY_HTTP_BEARER = 1,
+    BRISK_SECURITY_HTTP_BASIC,
+    BRISK_SECURITY_API_KEY,
+    BRISK_SECURITY_OAUTH2_PASSWORD,
+} brisk_security_type;
+
+struct brisk_security {
+    brisk_security_type type;
+    const char *scheme_name;         /* its key in securitySchemes; FastAPI's class name
+                                        (HTTPBearer, HTTPBasic, APIKeyHeader, ...) if NULL */
+    const char *description;
+    brisk_in in;                     /* API key: BRISK_IN_HEADER, _QUERY or _COOKIE */
+    const char *name;                /* API key: the header, query or cookie name */
+    const char *bearer_format;       /* HTTP Bearer: a hint such as "JWT" */
+    const char *realm;               /* HTTP Basic: sent in WWW-Authenticate */
+    const char *token_url;           /* OAuth2 password flow */
+    const char *refresh_url;
+    const char *const *scopes;       /* OAuth2: BRISK_STRS(name, description, ...) */
+    bool optional;                   /* no credential gives NULL instead of 401
+                                        (FastAPI's auto_error=False) */
+};
+
+/* What a security dependency returns, in the request's arena; every view is
+ * NUL-terminated too. */
+typedef struct brisk_credentials {
+    brisk_str scheme;                /* as sent ("Bearer", "bearer", "Basic"); "" for a key */
+    brisk_str credentials;           /* the token, the API key, or Basic's base64 text */
+    brisk_str username, password;    /* HTTP Basic, decoded; {NULL, 0} for the others */
+} brisk_credentials;
+
+BRISK_API void *brisk_security_dep_(brisk_ctx *c, const brisk_dep *self);
+#define BRISK_SECURITY_(t, ...)                                                          \
+    {.name = #t, .fn = brisk_security_dep_,                                              \
+     .security = &(const brisk_security){.type = (t), __VA_ARGS__}}
+#define BRISK_HTTP_BEARER(...) BRISK_SECURITY_(BRISK_SECURITY_HTTP_BEARER, __VA_ARGS__)
+#define BRISK_HTTP_BASIC(...) BRISK_SECURITY_(BRISK_SECURITY_HTTP_BASIC, __VA_ARGS__)
+#define BRISK_API_KEY(...) BRISK_SECURITY_(BRISK_SECURITY_API_KEY, __VA_ARGS__)
+#define BRISK_OAUTH2_PASSWORD(...) BRISK_SECURITY_(BRISK_SECURITY_OAUTH2_PASSWORD, __VA_ARGS__)
+
+/* The form of OAuth2's password flow (FastAPI's OAuth2PasswordRequestForm), for the token
+ * route's .params: username, password, grant_type (optional, "password"), scope (default
+ * ""), client_id and client_secret (optional). */
+#define BRISK_OAUTH2_PASSWORD_FORM                                                       \
+    BRISK_PARAMS(BRISK_FORM_STR("grant_type", .optional = true, .pattern = "^password$"), \
+                 BRISK_FORM_STR("username"), BRISK_FORM_STR("password"),                 \
+                 BRISK_FORM_STR("scope", .optional = true, .default_json = "\"\""),      \
+                 BRISK_FORM_STR("client_id", .optional = true),                          \
+                 BRISK_FORM_STR("client_secret", .optional = true))
+
+/*
+ * JSON Web Tokens, HS256 (HMAC-SHA256 through OpenSSL), for "log in, get a token":
+ *
+ *     char *tok = brisk_jwt_sign(c, "{\"sub\":\"alice\",\"exp\":1767225600}", key, keylen);
+ *     const brisk_value *claims;
+ *     if (brisk_jwt_verify(c, cred->credentials, key, keylen, &claims) != BRISK_JWT_OK)
+ *         brisk_raise(c, 401, .detail = "Could not validate credentials",
+ *                     .headers = BRISK_STRS("WWW-Authenticate", "Bearer"));
+ *
+ * brisk_jwt_sign returns the token in the request's arena: header {"alg":"HS256",
+ * "typ":"JWT"}, the claims text exactly as given, base64url without padding; NULL when
+ * claims_json is not a JSON object or the token would exceed 64 KiB.
+ * brisk_jwt_verify refuses, in this order: anything but three strict base64url parts
+ * (no padding, one spelling per byte string) whose first two are JSON objects, at most
+ * 64 KiB in all (MALFORMED); an "alg" other than the string "HS256", "none" included
+ * (BAD_ALGORITHM); a "crit" header (MALFORMED: no extension is understood); a signature
+ * that is not HMAC-SHA256 of the first two parts, compared in constant time
+ * (BAD_SIGNATURE); "exp" or "nbf" that are not numbers (MALFORMED); now before "nbf"
+ * (NOT_YET_VALID); now at or after "exp" (EXPIRED). The clock is the wall clock, with no
+ * leeway. On success *claims (claims may be NULL) is the payload object; else NULL.
+ */
+typedef enum brisk_jwt_result {
+    BRISK_JWT_OK = 0,
+    BRISK_JWT_MALFORMED,             /* not three base64url parts of JSON objects */
+    BRISK_JWT_BAD_ALGORITHM,         /* alg is not HS256 */
+    BRISK_JWT_BAD_SIGNATURE,
+    BRISK_JWT_EXPIRED,
+    BRISK_JWT_NOT_YET_VALID,
+} brisk_jwt_result;
+
+BRISK_API char *brisk_jwt_sign(brisk_ctx *c, const char *claims_json, const void *key,
+                               size_t key_len);
+BRISK_API brisk_jwt_result brisk_jwt_verify(brisk_ctx *c, brisk_str token, const void *key,
+                                            size_t key_len, const brisk_value **claims);
+
+/* ---------------------------------------------------------------------------------------
+ * Built-in middleware (Starlette's). Each is added with brisk_app_use() semantics: in
+ * the order of the calls, the first added outermost. Those that set response headers do
+ * it just before the head goes out, so they apply to every answer of the layers inside
+ * them (errors, streams, another middleware's early answer) and replace a header of the
+ * same name set there; Vary is appended to. A malformed option (a regex that does not
+ * compile, a misplaced wildcard) is logged and exits the program with status 1.
+ * ------------------------------------------------------------------------------------- */
+
+/*
+ * CORS, with Starlette's CORSMiddleware options and defaults. Requests without Origin
+ * pass untouched. A preflight (OPTIONS with Origin and Access-Control-Request-Method) is
+ * answered here, whatever the path: 200 "OK", or 400 "Disallowed CORS origin, method,
+ * headers" naming what failed, text/plain, with Access-Control-Allow-Methods, -Max-Age,
+ * -Allow-Headers (the safelisted ones and allow_headers, sorted; the requested ones
+ * mirrored with "*"), -Allow-Credentials, and the origin itself (with Vary: Origin)
+ * unless all origins are allowed without credentials ("*" then). Other requests with an
+ * Origin get Access-Control-Allow-Origin ("*" when all are allowed, the origin itself
+ * when it is allowed by list or regex, or when all are allowed and the request carries
+ * a Cookie; Vary: Origin with the latter two), -Allow-Credentials and -Expose-Headers.
+ */
+typedef struct brisk_cors_options {
+    int reserved_;
+    const char *const *allow_origins;  /* BRISK_STRS("https://a.example"), or "*" */
+    const char *allow_origin_regex;    /* PCRE2, must match the whole origin */
+    const char *const *allow_methods;  /* default: GET; "*" for all; case-sensitive */
+    const char *const *allow_headers;  /* beyond the CORS-safelisted; "*"; any case */
+    bool allow_credentials;
+    const char *const *expose_headers;
+    int max_age;                       /* preflight cache, seconds; 0 means 600 */
+} brisk_cors_options;
+BRISK_API void brisk_use_cors_opts(brisk_app *app, const brisk_cors_options *o);
+#define brisk_use_cors(app, ...) \
+    brisk_use_cors_opts((app), &(brisk_cors_options){.reserved_ = 0, __VA_ARGS__})
+
+/*
+ * GZip, as Starlette's GZipMiddleware (0.4x): compresses the response when the request's
+ * Accept-Encoding contains "gzip" and the response has no Content-Encoding, is not
+ * text/event-stream and not 206. A buffered body is compressed whole when it has at
+ * least minimum_size bytes (on the thread pool from 128 KiB), Content-Length following;
+ * a streamed body always, and every brisk_stream_write() is flushed to the client
+ * compressed (a sync flush), so a stream stays live. Responses eligible for compression
+ * get Vary: Accept-Encoding, compressed or not. Unlike Starlette, which decides on a
+ * stream's first piece, an empty stream is compressed too (to a valid, empty gzip).
+ */
+typedef struct brisk_gzip_options {
+    int reserved_;
+    size_t minimum_size;               /* 0 means 500 */
+    int level;                         /* 1..9 (zlib's); 0 means 9, as Starlette's default */
+} brisk_gzip_options;
+BRISK_API void brisk_use_gzip_opts(brisk_app *app, const brisk_gzip_options *o);
+#define brisk_use_gzip(app, ...) \
+    brisk_use_gzip_opts((app), &(brisk_gzip_options){.reserved_ = 0, __VA_ARGS__})
+
+/* TrustedHost, as Starlette's TrustedHostMiddleware: a request whose Host (without its
+ * port; compared as sent) is not allowed gets 400 "Invalid host header" (text/plain).
+ * Patterns: "example.com", "*.example.com" (any subdomain, not example.com itself), or
+ * "*" (no check); NULL means "*". */
+typedef struct brisk_trusted_host_options {
+    int reserved_;
+    const char *const *allowed_hosts;
+    /* As Starlette's www_redirect (on by default): a request for "example.com" when only
+     * "www.example.com" is allowed is redirected there instead of refused: 307 (as
+     * Starlette's RedirectResponse) to the same URL on the www. host (port, root path,
+     * path and query kept). */
+    bool no_www_redirect;
+} brisk_trusted_host_options;
+BRISK_API void brisk_use_trusted_host_opts(brisk_app *app, const brisk_trusted_host_options *o);
+#define brisk_use_trusted_host(app, ...) \
+    brisk_use_trusted_host_opts((app), &(brisk_trusted_host_options){.reserved_ = 0, __VA_ARGS__})
+
+/* Request ID: takes the request's ID header when it is sane (1 to 200 bytes of printable
+ * ASCII, space included), otherwise generates a random UUID v4 (lowercase, from the
+ * kernel's generator: unique across workers); sets it on every response under the same
+ * header, and the access log line (--access-log) ends with it, after a space. */
+typedef struct brisk_request_id_options {
+    int reserved_;
+    const char *header;                /* "X-Request-ID" */
+} brisk_request_id_options;
+BRISK_API void brisk_use_request_id_opts(brisk_app *app, const brisk_request_id_options *o);
+#define brisk_use_request_id(app, ...) \
+    brisk_use_request_id_opts((app), &(brisk_request_id_options){.reserved_ = 0, __VA_ARGS__})
+/* This request's ID (NUL-terminated), or an empty view without the request ID
+ * middleware (or in the layers outside it). */
+BRISK_API brisk_str brisk_request_id(const brisk_ctx *c);
+
+/* ---------------------------------------------------------------------------------------
+ * Test client (FastAPI's TestClient): sends requests through the whole pipeline —
+ * the server's HTTP parser, middleware, routing, validation, dependencies, handler,
+ * response writing — in this process, without a socket, and returns what a client would
+ * have received.
+ *
+ *     brisk_test_client *t = brisk_test_client_new(app);
+ *     const brisk_test_response *r = brisk_test_request(t, "POST", "/items",
+ *                                                       .json = "{\"name\":\"x\"}");
+ *     assert(r->status == 201);
+ *     brisk_test_client_free(t);
+ *     brisk_app_free(app);
+ *
+ * The app runs on a private event loop with brisk_serve's default options (no access
+ * log), only while a request is being answered; brisk_sleep, brisk_run_blocking and
+ * streaming work as when serving (a stream is never slowed down: the client reads
+ * everything at once). Requests share one keep-alive connection, as an HTTP client's
+ * would; a new one is opened after the server closed it. The client's address is
+ * "testclient:50000" and the Host header "testserver" unless given, as with Starlette's.
+ * Not thread-safe: one thread per client.
+ * ------------------------------------------------------------------------------------- */
+
+typedef struct brisk_test_client brisk_test_client;
+
+typedef struct brisk_test_response {
+    int status;                        /* 0: no valid response (the error is logged) */
+    brisk_str body;                    /* decoded from chunked if it was; NUL-terminated;
+                                        * empty for HEAD, 204 and 304 */
+    brisk_str head;                    /* the status line and headers as sent, up to and
+                                        * including the empty line; NUL-terminated.
+                                        * Interim 1xx responses are skipped. */
+} brisk_test_response;
+
+typedef struct brisk_test_request {
+    int reserved_;
+    const char *const *headers;        /* BRISK_STRS(name, value, ...), sent as given */
+    const char *body;                  /* sent with Content-Length (unless the headers
+                                        * have Content-Length or Transfer-Encoding: the
+                                        * body is then sent as it is, e.g. chunked) */
+    size_t body_len;                   /* 0: strlen(body) */
+    const char *json;                  /* a body sent with Content-Type: application/json
+                                        * (unless the headers have one); not with .body */
+} brisk_test_request;
+
+/* The client owns no reference to app: free the client before the app. Routes may still
+ * be added until the first request, which prepares the app as brisk_serve does. */
+BRISK_API brisk_test_client *brisk_test_client_new(brisk_app *app);
+BRISK_API void brisk_test_client_free(brisk_test_client *t);
+/* Sends one request and runs the app until it is answered and the request has finished
+ * (code a handler runs after streaming its body included). The response lives until
+ * the next request or brisk_test_client_free. A request that cannot be sent (NULL or
+ * malformed method or target, a header name that is not a token, a header value with CR,
+ * LF or other control characters, .body with .json) and a response that is malformed,
+ * incomplete (the app stopped without finishing it) or followed by stray bytes give
+ * status 0 and an error log line; never NULL. */
+BRISK_API const brisk_test_response *brisk_test_request_opts(brisk_test_client *t,
+                                                             const char *method,
+                                                             const char *target,
+                                                             const brisk_test_request *o);
+#define brisk_test_request(t, method, target, ...) \
+    brisk_test_request_opts((t), (method), (target), \
+                            &(brisk_test_request){.reserved_ = 0, __VA_ARGS__})
+/* The response's first header of that name (case-insensitive), or {NULL, 0}. */
+BRISK_API brisk_str brisk_test_header(const brisk_test_response *r, const char *name);
 
 /* ---------------------------------------------------------------------------------------
  * Logging (leveled; goes to stderr with the worker's pid)

@@ -27,7 +27,18 @@ static const char *const SCHEMA =
     "  pos INTEGER NOT NULL,"
     "  tag TEXT NOT NULL,"
     "  PRIMARY KEY (todo_id, pos)) WITHOUT ROWID;"
-    "CREATE INDEX IF NOT EXISTS todo_tags_by_tag ON todo_tags (tag, todo_id);";
+    "CREATE INDEX IF NOT EXISTS todo_tags_by_tag ON todo_tags (tag, todo_id);"
+    /* Passwords are stored as PBKDF2-HMAC-SHA256 (users.c), hex, with a per-user salt. */
+    "CREATE TABLE IF NOT EXISTS users ("
+    "  username TEXT PRIMARY KEY,"
+    "  full_name TEXT NOT NULL,"
+    "  salt TEXT NOT NULL,"
+    "  password_hash TEXT NOT NULL,"
+    "  iterations INTEGER NOT NULL) WITHOUT ROWID;"
+    /* The demo account, password "demo-password": log in as it from /docs. */
+    "INSERT OR IGNORE INTO users VALUES ('demo', 'Demo User',"
+    "  '5b1f0c9a3e7d2468a1c3e5f709b2d4f6',"
+    "  'f0556cea6b2ab1691ccd5df937d5b9c84b604e2835408ec8e4c3c434e75e965f', 100000);";
 
 static const char *const SQL[Q_COUNT_] = {
     [Q_BEGIN_READ] = "BEGIN",
@@ -53,6 +64,8 @@ static const char *const SQL[Q_COUNT_] = {
         "WHERE id = ?11",
     [Q_DELETE_TAGS] = "DELETE FROM todo_tags WHERE todo_id = ?1",
     [Q_DELETE_TODO] = "DELETE FROM todos WHERE id = ?1",
+    [Q_SELECT_USER] =
+        "SELECT full_name, salt, password_hash, iterations FROM users WHERE username = ?1",
 };
 
 static char *g_path;

@@ -24,6 +24,7 @@ typedef enum db_stmt_id {
     Q_UPDATE_TODO,
     Q_DELETE_TAGS,
     Q_DELETE_TODO,
+    Q_SELECT_USER,
     Q_COUNT_
 } db_stmt_id;
 

@@ -42,3 +42,13 @@ BRISK_MODEL(TodoPage,
     BRISK_I64(total),
     BRISK_I64(limit),
     BRISK_I64(offset));
+
+BRISK_MODEL(Token,
+    BRISK_CONFIG(.description = "An access token, for the Authorization header"),
+    BRISK_STR(access_token),
+    BRISK_STR(token_type, .example_json = "\"bearer\""));
+
+BRISK_MODEL(User,
+    BRISK_CONFIG(.description = "A user who may log in"),
+    BRISK_STR(username),
+    BRISK_STR(full_name));

@@ -1,5 +1,5 @@
 /* The todo API's models: what a client sends (TodoCreate, TodoUpdate) and what it gets
- * back (Todo, TodoPage). One declaration each gives decoding, validation, the 422 body,
+ * back (Todo, TodoPage, Token, User). One declaration each gives decoding, validation, the 422 body,
  * the encoder and the JSON Schema. */
 #ifndef TODO_MODELS_H
 #define TODO_MODELS_H
@@ -52,9 +52,23 @@ typedef struct TodoPage {
     int64_t offset;
 } TodoPage;
 
+/* POST /token's answer (OAuth2's token response). */
+typedef struct Token {
+    brisk_str access_token;
+    brisk_str token_type;   /* "bearer" */
+} Token;
+
+/* GET /users/me. */
+typedef struct User {
+    brisk_str username;
+    brisk_str full_name;
+} User;
+
 BRISK_MODEL_DECLARE(TodoCreate);
 BRISK_MODEL_DECLARE(TodoUpdate);
 BRISK_MODEL_DECLARE(Todo);
 BRISK_MODEL_DECLARE(TodoPage);
+BRISK_MODEL_DECLARE(Token);
+BRISK_MODEL_DECLARE(User);
 
 #endif

@@ -6,70 +6,26 @@
 #include "app/app.h"
 #include "app/route.h"
 #include "app/router.h"
+#include "runtime/log.h"
 #include "server/server.h"
 
-static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
-
-brisk_app *brisk_app_new_opts(const brisk_app_options *o) {
-    brisk_app *app = calloc(1, sizeof *app);
-    if (!app || !(app->router = bk_router_new())) abort();
-    app->title = dup_or_null(o->title ? o->title : "brisk");
-    app->version = dup_or_null(o->version ? o->version : "0.1.0");
-    app->description = dup_or_null(o->description);
-    app->problem_details = o->problem_details;
-    return app;
+void bk_app_init(brisk_app *app, const char *title, bool problem_details) {
+    if (!(app->router = bk_router_new()) || !(app->title = strdup(title))) abort();
+    app->problem_details = problem_details;
 }
 
-void brisk_app_free(brisk_app *app) {
-    if (!app) return;
+void bk_app_release(brisk_app *app) {
     bk_router_free(app->router);
-    for (bk_route *r = app->routes, *next; r; r = next) {
-        next = r->next;
-        free(r);
-    }
     free(app->mw);
+    free(app->errors);
     free(app->title);
-    free(app->version);
-    free(app->description);
-    free(app);
 }
 
 const char *bk_app_title(const brisk_app *app) { return app->title; }
 
-int brisk_route_opts(brisk_app *app, const char *method, const char *path, brisk_handler handler,
-                     const brisk_route_options *o) {
-    bk_route *r = calloc(1, sizeof *r);
-    if (!r) abort();
-    r->handler = handler;
-    r->opts = *o;
-    /* Declarations are checked and copied now, so a mistake fails at start-up. */
-    if (o->params && !(r->params = bk_params_resolve(o->params, &r->nparams))) {
-        brisk_log(BRISK_LOG_CRITICAL, "cannot add route %s %s: invalid parameters", method, path);
-        free(r);
-        return -1;
-    }
-    r->opts.params = NULL;
-    if (o->body && !(r->body = bk_model_resolve(o->body))) {
-        brisk_log(BRISK_LOG_CRITICAL, "cannot add route %s %s: invalid body model", method, path);
-        free(r);
-        return -1;
-    }
-    if (o->response && !bk_model_resolve(o->response)) {
-        brisk_log(BRISK_LOG_CRITICAL, "cannot add route %s %s: invalid response model", method,
-                  path);
-        free(r);
-        return -1;
-    }
-    char err[256];
-    if (!handler || bk_router_add(app->router, method, path, r, err, sizeof err) != 0) {
-        brisk_log(BRISK_LOG_CRITICAL, "cannot add route %s %s: %s", method, path,
-                  handler ? err : "no handler");
-        free(r);
-        return -1;
-    }
-    r->next = app->routes;
-    app->routes = r;
-    return 0;
+int bk_app_add_route(brisk_app *app, const char *method, const char *path, bk_endpoint *ep,
+                     char *err, size_t errlen) {
+    return bk_router_add(app->router, method, path, ep, err, errlen);
 }
 
 void brisk_app_use(brisk_app *app, brisk_middleware_fn fn, void *udata) {
@@ -111,17 +67,28 @@ static brisk_str decode(brisk_ctx *c, const char *s, size_t n, int plus_space) {
     return (brisk_str){d, len};
 }
 
+static void run_endpoint(brisk_ctx *c, void *arg) {
+    bk_endpoint *ep = arg;
+    ep->run(c, bk_ctx_app(c), ep);
+}
+
 static void endpoint(brisk_ctx *c, bk_app_req *st) {
     switch (st->rc) {
     case BK_ROUTE_FOUND: {
-        bk_route *r = st->m.route;
-        if ((r->nparams || r->body) && !bk_params_validate(c, st, r)) return;
-        r->handler(c);
+        bk_endpoint *ep = st->m.route;
+        if (!bk_app_run_caught(c, st, run_endpoint, ep)) return;
+        if (!brisk_replied(c)) {
+            brisk_log(BRISK_LOG_ERROR, "%.*s %s: the handler returned without a reply",
+                      (int)brisk_method(c).len, brisk_method(c).ptr, st->m.pattern);
+            st->failed = true;
+            bk_app_error(c, &(brisk_http_error){.status = 500});
+        }
         return;
     }
     case BK_ROUTE_METHOD_NOT_ALLOWED:
-        brisk_set_header(c, "Allow", st->m.allow);
-        brisk_reply_error(c, 405, "Method Not Allowed");
+        bk_app_error(c, &(brisk_http_error){.status = 405,
+                                            .headers = (const char *const[]){
+                                                "Allow", st->m.allow, NULL}});
         return;
     default:
         break;
@@ -150,7 +117,7 @@ static void endpoint(brisk_ctx *c, bk_app_req *st) {
             return;
         }
     }
-    brisk_reply_error(c, 404, "Not Found");
+    bk_app_error(c, &(brisk_http_error){.status = 404});
 }
 
 void brisk_next(brisk_ctx *c) {
@@ -164,14 +131,21 @@ void brisk_next(brisk_ctx *c) {
     endpoint(c, st);
 }
 
+static void next_caught(brisk_ctx *c, void *arg) {
+    (void)arg;
+    brisk_next(c);
+}
+
 void bk_app_handle(brisk_ctx *c, void *udata) {
     brisk_app *app = udata;
     bk_app_req *st = brisk_alloc(c, sizeof *st);
+    /* Field by field: the match (most of the struct) is filled by the router. */
     st->app = app;
     st->mw_next = 0;
-    st->param_values = NULL;
-    st->param_present = NULL;
-    st->body = NULL;
+    st->catch_top = NULL;
+    st->raised = NULL;
+    st->failed = false;
+    st->api = NULL;
     bk_ctx_set_app(c, st);
     brisk_str raw = brisk_path(c);
     /* Routes match the decoded path, as Starlette's do. */
@@ -179,7 +153,12 @@ void bk_app_handle(brisk_ctx *c, void *udata) {
     brisk_str method = brisk_method(c);
     st->rc = bk_router_match(app->router, method.ptr, method.len, st->path.ptr, st->path.len,
                              &st->m);
-    brisk_next(c);
+    /* The outermost frame: what middleware raise is answered here. Without middleware
+     * every raise happens inside the endpoint's own frame. */
+    if (app->nmw)
+        bk_app_run_caught(c, st, next_caught, NULL);
+    else
+        brisk_next(c);
 }
 
 /* ---- parameters ------------------------------------------------------------------- */
@@ -188,12 +167,6 @@ brisk_str brisk_route_pattern(const brisk_ctx *c) {
     bk_app_req *st = bk_ctx_app(c);
     if (!st || st->rc != BK_ROUTE_FOUND) return (brisk_str){"", 0};
     return (brisk_str){st->m.pattern, strlen(st->m.pattern)};
-}
-
-void *brisk_route_udata(const brisk_ctx *c) {
-    bk_app_req *st = bk_ctx_app(c);
-    if (!st || st->rc != BK_ROUTE_FOUND) return NULL;
-    return ((bk_route *)st->m.route)->opts.udata;
 }
 
 brisk_str brisk_path_param(brisk_ctx *c, const char *name) {

@@ -93,6 +93,22 @@ static void ctx_put(bk_worker *w, brisk_ctx *r) {
     w->n_free_ctxs++;
 }
 
+static void pool_free(bk_pool *p) {
+    while (p->head) free(pool_get(p));
+}
+
+void bk_conn_pools_free(bk_worker *w) {
+    pool_free(&w->rbufs);
+    pool_free(&w->wbufs);
+    while (w->free_ctxs) {
+        brisk_ctx *r = w->free_ctxs;
+        w->free_ctxs = r->next_free;
+        bk_buf_free(&r->chunk_body);
+        free(r);
+    }
+    w->n_free_ctxs = 0;
+}
+
 static void release_buffers(bk_conn *c) {
     if (c->rbuf && c->rpos == c->rlen) {
         pool_put(&c->w->rbufs, c->rbuf);
@@ -109,6 +125,7 @@ static void release_buffers(bk_conn *c) {
 
 static void conn_free(bk_conn *c) {
     bk_worker *w = c->w;
+    if (c->virt) bk_vconn_freed(c);
     if (c->rbuf) pool_put(&w->rbufs, c->rbuf);
     wbuf_release(w, &c->wbuf);
     wbuf_release(w, &c->wflight);
@@ -179,6 +196,34 @@ const char *bk_conn_peer(bk_conn *c) {
     return c->peer;
 }
 
+/* ---- the socket ------------------------------------------------------------------- */
+
+/* The only place a virtual connection (vconn.c, the test client's) differs: where bytes
+ * meet the kernel. Closing needs no branch: its handle is a real one, closed the same. */
+
+static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf);
+static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf);
+
+static int stream_read_start(bk_conn *c) {
+    return c->virt ? bk_vconn_read_start(c, on_alloc, on_read)
+                   : uv_read_start(&c->h.stream, on_alloc, on_read);
+}
+
+static void stream_read_stop(bk_conn *c) {
+    if (c->virt)
+        bk_vconn_read_stop(c);
+    else
+        uv_read_stop(&c->h.stream);
+}
+
+static int stream_try_write(bk_conn *c, const uv_buf_t *b) {
+    return c->virt ? bk_vconn_write(c, b->base, b->len) : uv_try_write(&c->h.stream, b, 1);
+}
+
+static int stream_shutdown(bk_conn *c, uv_shutdown_cb cb) {
+    return c->virt ? bk_vconn_shutdown(c, cb) : uv_shutdown(&c->sreq, &c->h.stream, cb);
+}
+
 /* ---- writing ---------------------------------------------------------------------- */
 
 static void on_shutdown(uv_shutdown_t *req, int status) {
@@ -202,7 +247,7 @@ static void after_drain(bk_conn *c) {
         uncount(c); /* finished: it serves nothing more, so it no longer counts */
         set_deadline(c, BK_PHASE_LINGER, LINGER_MS / 1000.0);
         c->sreq.data = c;
-        if (uv_shutdown(&c->sreq, &c->h.stream, on_shutdown) != 0) bk_conn_close(c);
+        if (stream_shutdown(c, on_shutdown) != 0) bk_conn_close(c);
     }
 }
 
@@ -231,7 +276,7 @@ void bk_conn_flush(bk_conn *c) {
     if (c->writing) return;
     if (c->wbuf.len) {
         uv_buf_t b = uv_buf_init(c->wbuf.data, (unsigned)c->wbuf.len);
-        int n = uv_try_write(&c->h.stream, &b, 1);
+        int n = stream_try_write(c, &b);
         if (n == (int)c->wbuf.len) {
             c->wbuf.len = 0;
             /* Idle keep-alive connections hold no buffer (10,000 of them cost ~8 MB). */
@@ -342,7 +387,7 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
     bk_conn *c = s->data;
     if (nread == 0) return;
     if (nread == UV_ENOBUFS) {
-        uv_read_stop(s);
+        stream_read_stop(c);
         c->read_stopped = true;
         return;
     }
@@ -353,14 +398,14 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
         if (nread == UV_EOF && r && !r->waiting_body && c->phase != BK_PHASE_LINGER) {
             c->close_after_write = true;
             c->read_eof = true;
-            uv_read_stop(s);
+            stream_read_stop(c);
             c->read_stopped = true;
             return;
         }
         if (nread == UV_EOF && !r && (c->wbuf.len || c->writing) && !c->closing && c->phase != BK_PHASE_LINGER) {
             c->close_after_write = true;
             c->read_eof = true;
-            uv_read_stop(s);
+            stream_read_stop(c);
             c->read_stopped = true;
             bk_conn_flush(c);
             return;
@@ -389,7 +434,7 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
 void bk_conn_resume_reading(bk_conn *c) {
     if (c->read_stopped && !c->closing && !c->close_after_write) {
         c->read_stopped = false;
-        uv_read_start(&c->h.stream, on_alloc, on_read);
+        stream_read_start(c);
     }
 }
 
@@ -399,6 +444,10 @@ static void run_request(void *arg) {
     brisk_ctx *r = arg;
     r->w->fn(r, r->w->udata);
     bk_response_finish(r);
+    if (r->on_sent) {
+        if (!r->dead) bk_conn_flush(r->conn);
+        r->on_sent(r, r->on_sent_arg);
+    }
 }
 
 /* Behind a trusted proxy the log names the real client, as Uvicorn's does. */
@@ -410,9 +459,13 @@ static void log_access(brisk_ctx *r) {
     char line[1024];
     double ms = (double)(uv_hrtime() - r->start_ns) / 1e6;
     int tl = r->req.target_len > 600 ? 600 : (int)r->req.target_len;
-    int n = snprintf(line, sizeof line, "INFO:     %s - \"%.*s %.*s HTTP/1.%d\" %d %.2fms\n",
-                     w_client(r), (int)r->req.method_len, r->req.method, tl,
-                     r->req.target, r->req.minor, r->status, ms);
+    /* With the request ID middleware the line ends with the ID, to find the request's
+     * other log lines (and the client's report) by it. */
+    int n = snprintf(line, sizeof line,
+                     "INFO:     %s - \"%.*s %.*s HTTP/1.%d\" %d %.2fms%s%.*s\n", w_client(r),
+                     (int)r->req.method_len, r->req.method, tl, r->req.target, r->req.minor,
+                     r->status, ms, r->request_id ? " " : "", (int)r->request_id_len,
+                     r->request_id ? r->request_id : "");
     if (n > (int)sizeof line - 1) n = (int)sizeof line - 1;
     bk_access_log_append(line, (size_t)n);
 }
@@ -567,6 +620,11 @@ void bk_conn_accept(bk_worker *w) {
         return;
     }
     if (!w->is_pipe) uv_tcp_nodelay(&c->h.tcp, 1);
+    bk_conn_open(c);
+}
+
+void bk_conn_open(bk_conn *c) {
+    bk_worker *w = c->w;
     c->next = w->conns;
     if (w->conns) w->conns->prev = c;
     w->conns = c;
@@ -574,7 +632,7 @@ void bk_conn_accept(bk_worker *w) {
     /* A new connection gets the headers timeout for its first request: a client that
      * connects and says nothing is the cheapest slowloris. */
     set_deadline(c, BK_PHASE_IDLE, w->cfg->timeout_request_headers);
-    if (uv_read_start(&c->h.stream, on_alloc, on_read) != 0) bk_conn_close(c);
+    if (stream_read_start(c) != 0) bk_conn_close(c);
 }
 
 /* Called by the worker's sweeper timer. */

@@ -45,6 +45,11 @@ void *brisk_alloc(brisk_ctx *c, size_t size) { return bk_arena_alloc(&c->arena, 
 
 bk_arena *bk_ctx_arena(brisk_ctx *c) { return &c->arena; }
 
+void bk_ctx_on_sent(brisk_ctx *c, void (*fn)(brisk_ctx *c, void *arg), void *arg) {
+    c->on_sent = fn;
+    c->on_sent_arg = arg;
+}
+
 char *brisk_sprintf(brisk_ctx *c, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);

@@ -14,6 +14,7 @@
 
 typedef struct bk_worker bk_worker;
 typedef struct bk_conn bk_conn;
+typedef struct bk_vconn bk_vconn;
 
 /* What a connection is waiting for; decides what its deadline means. */
 enum bk_phase {
@@ -31,8 +32,10 @@ struct bk_conn {
         uv_stream_t stream;
         uv_tcp_t tcp;
         uv_pipe_t pipe;
+        uv_idle_t idle;          /* a virtual connection's stand-in for the socket */
     } h;
     bk_worker *w;
+    bk_vconn *virt;              /* not NULL: no socket behind it (vconn.c) */
     bk_conn *prev, *next;        /* the worker's list, walked by the timeout sweeper */
     char *rbuf;                  /* NULL while idle: idle connections hold no buffer */
     uint32_t rpos, rlen;         /* unconsumed input is rbuf[rpos, rlen) */
@@ -149,6 +152,13 @@ struct brisk_ctx {
     size_t body_off;             /* where its body starts in conn->wbuf */
     uint64_t bytes_out;
     brisk_json json;
+    void (*on_sent)(brisk_ctx *c, void *arg); /* see bk_ctx_on_sent */
+    void *on_sent_arg;
+    struct bk_head_hook_node *head_hooks; /* see bk_ctx_on_head */
+    bk_stream_filter filter;
+    void *filter_state;
+    const char *request_id;
+    uint32_t request_id_len;
     char client[64];
     char inline_arena[BK_ARENA_INLINE];
     bk_http_header hdrs[];       /* capacity = limit_request_fields */
@@ -156,6 +166,11 @@ struct brisk_ctx {
 
 /* conn.c */
 void bk_conn_accept(bk_worker *w);
+/* Starts serving a connection whose handle (c->h) is initialized and c->w set. */
+void bk_conn_open(bk_conn *c);
+/* Frees the worker's free lists (buffers, request contexts), for a worker that ends
+ * without its process ending (the test client's). */
+void bk_conn_pools_free(bk_worker *w);
 void bk_conn_flush(bk_conn *c);
 void bk_conn_resume_reading(bk_conn *c);
 void bk_conn_close(bk_conn *c);
@@ -165,6 +180,9 @@ void bk_conn_drain(bk_conn *c);
 const char *bk_conn_peer(bk_conn *c);
 
 /* worker.c */
+/* Fills w to serve cfg with fn(c, udata) on loop; creates no handle. */
+void bk_worker_init(bk_worker *w, uv_loop_t *loop, const bk_config *cfg, bk_request_fn fn,
+                    void *udata);
 void bk_worker_begin_drain(bk_worker *w);
 void bk_worker_check_drained(bk_worker *w);
 
@@ -173,9 +191,19 @@ void bk_response_commit(brisk_ctx *c);
 void bk_response_finish(brisk_ctx *c);
 size_t bk_error_body(int status, char *out, size_t cap);
 
+/* resp_hooks.c */
+void bk_run_head_hooks(brisk_ctx *c);
+
 /* body.c */
 void bk_body_on_read(brisk_ctx *c, size_t nread);
 void bk_body_wake(brisk_ctx *c, int result);
+
+/* vconn.c: what conn.c calls instead of libuv's stream functions when c->virt is set. */
+int bk_vconn_read_start(bk_conn *c, uv_alloc_cb alloc_cb, uv_read_cb read_cb);
+void bk_vconn_read_stop(bk_conn *c);
+int bk_vconn_write(bk_conn *c, const char *data, size_t len); /* takes all: returns len */
+int bk_vconn_shutdown(bk_conn *c, uv_shutdown_cb cb);
+void bk_vconn_freed(bk_conn *c);
 
 /* date.c */
 const char *bk_date_header(bk_worker *w); /* "Date: <IMF-fixdate>\r\n", 37 bytes */

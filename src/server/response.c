@@ -234,6 +234,7 @@ static void body_begin(brisk_ctx *c, int status, const char *content_type, bool 
 
 void bk_response_commit(brisk_ctx *c) {
     if (c->committed) return;
+    bk_run_head_hooks(c); /* before `committed`: they may still set headers and body */
     c->committed = true;
     bk_buf *o = &c->conn->wbuf;
     size_t body_len = o->len - c->body_off;
@@ -330,6 +331,7 @@ int brisk_stream_begin(brisk_ctx *c, int status, const char *content_type) {
     c->stream_chunked = c->req.minor >= 1;
     if (!c->stream_chunked) c->keep_alive = false; /* HTTP/1.0: the close ends the body */
     set_content_type(c, content_type, false);
+    bk_run_head_hooks(c);
     bk_buf *o = &c->conn->wbuf;
     c->mark = o->len;
     size_t head = head_write(c, NULL, 0);
@@ -341,12 +343,9 @@ int brisk_stream_begin(brisk_ctx *c, int status, const char *content_type) {
     return c->dead ? BRISK_E_CLOSED : 0;
 }
 
-int brisk_stream_write(brisk_ctx *c, const void *data, size_t len) {
-    if (!c->streaming || c->stream_ended) return BRISK_E_STATE;
-    if (c->dead) return BRISK_E_CLOSED;
-    if (len == 0 || c->head_only) return 0; /* an empty chunk would end the body */
-    bk_conn *conn = c->conn;
-    bk_buf *o = &conn->wbuf;
+void bk_stream_put(brisk_ctx *c, const void *data, size_t len) {
+    if (len == 0 || c->head_only) return;
+    bk_buf *o = &c->conn->wbuf;
     if (c->stream_chunked) {
         char hex[20];
         int n = snprintf(hex, sizeof hex, "%zx\r\n", len);
@@ -357,6 +356,19 @@ int brisk_stream_write(brisk_ctx *c, const void *data, size_t len) {
         bk_buf_append(o, data, len);
     }
     c->bytes_out += len;
+}
+
+int brisk_stream_write(brisk_ctx *c, const void *data, size_t len) {
+    if (!c->streaming || c->stream_ended) return BRISK_E_STATE;
+    if (c->dead) return BRISK_E_CLOSED;
+    if (len == 0 || c->head_only) return 0; /* an empty chunk would end the body */
+    bk_conn *conn = c->conn;
+    if (c->filter) {
+        int rc = c->filter(c, c->filter_state, data, len, false);
+        if (rc) return rc;
+    } else {
+        bk_stream_put(c, data, len);
+    }
     bk_conn_flush(conn);
     /* Backpressure: a client slower than the producer suspends the producer until the
      * kernel took what is queued, so a stream never buffers more than one write. */
@@ -372,6 +384,7 @@ int brisk_stream_end(brisk_ctx *c) {
     if (c->stream_ended) return 0;
     c->stream_ended = true;
     if (c->dead) return BRISK_E_CLOSED;
+    if (c->filter && !c->head_only) c->filter(c, c->filter_state, NULL, 0, true);
     if (c->stream_chunked && !c->head_only) bk_buf_lit(&c->conn->wbuf, "0\r\n\r\n");
     bk_conn_flush(c->conn);
     return 0;
@@ -394,4 +407,22 @@ void bk_response_finish(brisk_ctx *c) {
         brisk_stream_end(c);
     else
         bk_response_commit(c);
+}
+
+/* ---- taking a reply back (an error raised after the handler began answering) ------- */
+
+void *bk_response_header_mark(brisk_ctx *c) { return c->headers_tail; }
+
+bool bk_response_reset(brisk_ctx *c, void *mark) {
+    if (c->committed) return false;
+    bk_resp_header **tail = mark ? mark : &c->headers;
+    *tail = NULL;
+    c->headers_tail = tail;
+    if (c->replied) c->conn->wbuf.len = c->mark;
+    c->replied = false;
+    c->json_open = false;
+    c->ctype = NULL;
+    c->ctype_len = 0;
+    c->status = 0;
+    return true;
 }

@@ -57,11 +57,76 @@ int bk_probe_bind(const bk_config *cfg);
 int bk_worker_run(const bk_config *cfg, int listen_fd, bk_request_fn fn, void *udata,
                   bk_heartbeat *hb);
 
+/* A worker without a socket, for the test client (vconn.c): one client connection whose
+ * bytes go through the same parser, coroutines and response writer as a socket's, and
+ * whose output is captured exactly as it would go on the wire. The worker runs its own
+ * loop, only while bk_vserver_exchange runs; it has no timeouts, signals or heartbeat.
+ * The peer address is "testclient:50000", as Starlette's TestClient gives. */
+typedef struct bk_vserver bk_vserver;
+struct bk_buf;
+/* cfg is copied; its strings must outlive the server. NULL when the loop cannot start. */
+bk_vserver *bk_vserver_new(const bk_config *cfg, bk_request_fn fn, void *udata);
+/* Closes the connection as a client would, lets the server finish with it, frees all. */
+void bk_vserver_free(bk_vserver *s);
+/* Closes the client's side of the connection and runs the loop until the server is done
+ * with it; the next exchange opens a new one. */
+void bk_vserver_close(bk_vserver *s);
+/* Sends data (a new connection if the server closed the last one) and runs the loop,
+ * appending what the server writes to *out, until done(out, arg) says a response is
+ * complete and no request is still running, or the server shut its side with no request
+ * running. Returns 0; -1 when the server can make no more progress short of that (the
+ * connection is then closed, as a client giving up closes it). */
+int bk_vserver_exchange(bk_vserver *s, const char *data, size_t len, struct bk_buf *out,
+                        bool (*done)(const struct bk_buf *out, void *arg), void *arg);
+
 /* For the app layer. */
 void *bk_ctx_app(const brisk_ctx *c);
 void bk_ctx_set_app(brisk_ctx *c, void *app_state);
 const bk_config *bk_ctx_config(const brisk_ctx *c);
 /* The request arena, for layers that allocate through bk_arena (the JSON reader). */
 struct bk_arena *bk_ctx_arena(brisk_ctx *c);
+/* fn(c, arg) runs once the response has been handed to the connection (flushed towards
+ * the kernel), still inside the request's coroutine. One per request; the last set wins. */
+void bk_ctx_on_sent(brisk_ctx *c, void (*fn)(brisk_ctx *c, void *arg), void *arg);
+
+/* Where the response's header list ends now, for bk_response_reset. */
+void *bk_response_header_mark(brisk_ctx *c);
+/* Drops a reply not yet on the wire: the buffered body, the status, and the headers added
+ * after `mark` (NULL: all of them), so an error answer can replace it. False when the
+ * head has already been written (a started stream): nothing can be taken back then. */
+bool bk_response_reset(brisk_ctx *c, void *mark);
+
+/* ---- for middleware that rewrite responses (src/app/mw_*.c) ------------------------- */
+
+/* fn(c, state) runs just before the response's head is formatted: when a stream begins,
+ * or when a buffered response is committed after the pipeline returned. It can still set
+ * headers and, for a buffered response, replace the body, so it sees what the client
+ * would get, whichever layer produced it (an error answer too). Hooks run innermost
+ * first, the last added first, as ASGI send wrappers see http.response.start. */
+typedef void (*bk_head_hook)(brisk_ctx *c, void *state);
+void bk_ctx_on_head(brisk_ctx *c, bk_head_hook fn, void *state);
+
+/* Sets response header `name` to value, replacing every header of that name (value NULL:
+ * removes them), as Starlette's MutableHeaders item assignment. Not Content-Type. Only
+ * from a head hook: removing headers may invalidate a bk_response_header_mark. */
+void bk_response_header_put(brisk_ctx *c, const char *name, const char *value);
+/* The buffered body as it stands ({NULL, 0} for a stream or before a reply). */
+brisk_str bk_response_body(brisk_ctx *c);
+/* Replaces the buffered body (data must not point into it); Content-Length follows. */
+void bk_response_set_body(brisk_ctx *c, const void *data, size_t len);
+
+/* A stream filter rewrites a streamed body: it gets each piece given to
+ * brisk_stream_write (end false), then one empty piece with end true from
+ * brisk_stream_end, and passes its output on with bk_stream_put. Returns 0 or a
+ * brisk_err. Set from a head hook, before the stream's first byte. */
+typedef int (*bk_stream_filter)(brisk_ctx *c, void *state, const void *data, size_t len,
+                                bool end);
+void bk_ctx_set_stream_filter(brisk_ctx *c, bk_stream_filter fn, void *state);
+/* Queues len bytes of a stream's body as they are (a chunk on HTTP/1.1). */
+void bk_stream_put(brisk_ctx *c, const void *data, size_t len);
+
+/* The request's ID (brisk_request_id); the access log line ends with it. The bytes must
+ * live as long as the request (its arena). */
+void bk_ctx_set_request_id(brisk_ctx *c, const char *id, size_t len);
 
 #endif

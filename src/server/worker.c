@@ -103,6 +103,28 @@ static void on_signal(uv_signal_t *s, int signum) {
     bk_worker_begin_drain(w);
 }
 
+void bk_worker_init(bk_worker *w, uv_loop_t *loop, const bk_config *cfg, bk_request_fn fn,
+                    void *udata) {
+    memset(w, 0, sizeof *w);
+    w->loop = loop;
+    w->cfg = cfg;
+    w->fn = fn;
+    w->udata = udata;
+    w->limits.max_head = cfg->limit_request_head;
+    w->limits.max_uri = cfg->limit_request_line;
+    w->limits.max_headers = (uint32_t)cfg->limit_request_fields;
+    /* Room for a maximal head plus a read's worth of body or pipelined requests. */
+    w->rbuf_size = cfg->limit_request_head + 16 * 1024;
+    w->rbufs.size = w->rbuf_size;
+    w->wbufs.size = 16 * 1024;
+    if (cfg->limit_max_requests > 0) {
+        srand((unsigned)getpid());
+        long jitter = cfg->limit_max_requests_jitter > 0
+                          ? rand() % (cfg->limit_max_requests_jitter + 1) : 0;
+        w->max_requests = (uint64_t)(cfg->limit_max_requests + jitter);
+    }
+}
+
 int bk_worker_run(const bk_config *cfg, int listen_fd, bk_request_fn fn, void *udata,
                   bk_heartbeat *hb) {
     static bk_worker w;
@@ -110,29 +132,11 @@ int bk_worker_run(const bk_config *cfg, int listen_fd, bk_request_fn fn, void *u
 #ifdef __linux__
     prctl(PR_SET_PDEATHSIG, SIGTERM);
 #endif
-    memset(&w, 0, sizeof w);
     if (uv_loop_init(&loop) != 0) return 1;
-    w.loop = &loop;
-    w.cfg = cfg;
-    w.fn = fn;
-    w.udata = udata;
+    bk_worker_init(&w, &loop, cfg, fn, udata);
     w.hb = hb;
-    w.exit_status = 0;
-    w.limits.max_head = cfg->limit_request_head;
-    w.limits.max_uri = cfg->limit_request_line;
-    w.limits.max_headers = (uint32_t)cfg->limit_request_fields;
-    /* Room for a maximal head plus a read's worth of body or pipelined requests. */
-    w.rbuf_size = cfg->limit_request_head + 16 * 1024;
-    w.rbufs.size = w.rbuf_size;
-    w.wbufs.size = 16 * 1024;
     bk_log_level = cfg->log_level;
     bk_coro_configure(cfg->stack_size, 1024);
-    if (cfg->limit_max_requests > 0) {
-        srand((unsigned)getpid());
-        long jitter = cfg->limit_max_requests_jitter > 0
-                          ? rand() % (cfg->limit_max_requests_jitter + 1) : 0;
-        w.max_requests = (uint64_t)(cfg->limit_max_requests + jitter);
-    }
 
     w.is_pipe = cfg->uds != NULL;
     int rc = w.is_pipe ? uv_pipe_init(&loop, &w.listener.pipe, 0)

@@ -298,6 +298,31 @@ def server(server_factory):
     return server_factory()
 
 
+# ---- C programs built against the library (README and guide examples) ---------------
+
+def library_link_flags():
+    """What a program needs to link the built libbrisk.a: the archive itself and its
+    dependencies as brisk.pc lists them (so a library that grows a dependency needs no
+    change here), plus the sanitizer runtimes of a `make sanitize` build."""
+    out = subprocess.run(["pkg-config", "--static", "--libs", str(BUILD / "brisk.pc")],
+                         check=True, capture_output=True, text=True, timeout=30).stdout
+    libs = [f for f in out.split() if f != "-lbrisk" and not f.startswith("-L")]
+    cache = (BUILD / "CMakeCache.txt").read_text()
+    san = ["-fsanitize=address,undefined"] if "BRISK_SANITIZE:BOOL=ON" in cache else []
+    return san, [str(BUILD / "libbrisk.a"), *libs]
+
+
+def compile_c(src, exe, extra_libs=(), timeout=120):
+    """Compiles one C file against the public header and the built library with the
+    project's warnings as errors. Raises AssertionError with the compiler's output."""
+    san, libs = library_link_flags()
+    cc = os.environ.get("CC") or "cc"
+    cmd = [cc, "-std=c17", "-Wall", "-Wextra", "-Werror", *san, f"-I{REPO / 'include'}",
+           str(src), *libs, *extra_libs, "-o", str(exe)]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    assert r.returncode == 0, f"{src} does not compile:\n{' '.join(cmd)}\n{r.stderr}"
+
+
 # ---- FastAPI's validation errors -----------------------------------------------------
 
 def err(type_, loc, msg, input_, ctx=None):

@@ -1,14 +1,13 @@
 """The README's C examples compile against the built library and answer as it says."""
 import contextlib
 import re
-import shutil
 import subprocess
 import time
 from pathlib import Path
 
 import httpx
 
-from conftest import BUILD, SANITIZER_RE, wait_until
+from conftest import SANITIZER_RE, compile_c, wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -26,13 +25,7 @@ def _serve(tmp_path, source, probe):
     src = tmp_path / "example.c"
     src.write_text(source)
     exe = tmp_path / "example"
-    cc = shutil.which("cc") or "gcc"
-    # A library built by `make sanitize` needs its sanitizer runtimes at link time.
-    cache = (BUILD / "CMakeCache.txt").read_text()
-    san = ["-fsanitize=address,undefined"] if "BRISK_SANITIZE:BOOL=ON" in cache else []
-    subprocess.run([cc, "-std=c17", "-Wall", "-Wextra", "-Werror", *san,
-                    f"-I{REPO / 'include'}", str(src), str(BUILD / "libbrisk.a"), "-luv",
-                    "-lpcre2-8", "-lm", "-o", str(exe)], check=True, timeout=120)
+    compile_c(src, exe)
     proc = subprocess.Popen([str(exe), "--port", "0", "--no-access-log"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:

@@ -1,7 +1,11 @@
-"""Black-box tests of the flagship example, examples/todo: a CRUD API on SQLite.
+"""Black-box tests of the flagship example, examples/todo: a CRUD API on SQLite with an
+OAuth2 password login.
 
 The server is $BRISK_BUILD/examples/todo, started on a free port with its database
-(TODO_DB) in the test's tmp_path.
+(TODO_DB) in the test's tmp_path and its token key (TODO_SECRET) set to SECRET. Reads are
+public; the tests of writes log in first, as the demo user, through POST /token (the
+`client` fixture does). Tokens the server did not make are signed here with Python's
+hmac, as an independent HS256 implementation.
 
 Every 422 body is compared whole with what FastAPI (Pydantic v2) answers for the same
 declaration, which is:
@@ -41,8 +45,13 @@ is re-parsed as a date in lax mode, and the date parser's error is reported as
 datetime_from_date_parsing; JSON decode errors: Python's json module, used here as the
 oracle, as FastAPI uses it).
 """
+import base64
+import hashlib
+import hmac
 import json
 import os
+import re
+import time
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
@@ -59,17 +68,24 @@ ENUM_CTX = {"expected": "'low', 'normal' or 'high'"}
 INT_MSG = "Input should be a valid integer, unable to parse string as an integer"
 BOOL_MSG = "Input should be a valid boolean, unable to interpret input"
 
+SECRET = "todo-test-secret"
+DEMO = {"username": "demo", "password": "demo-password"}
+
 
 # ---- the server ----------------------------------------------------------------------
 
 class TodoServer(Server):
     """One running examples/todo on a free port, its database at `db`."""
 
-    def __init__(self, db, args=(), cwd=None, start_timeout=10.0):
-        super().__init__(["--port", "0", *args],
-                         env={"TODO_DB": str(db)} if db is not None else {},
+    def __init__(self, db, args=(), cwd=None, start_timeout=10.0, secret=SECRET, env=None):
+        full_env = {"TODO_DB": str(db)} if db is not None else {}
+        if secret is not None:
+            full_env["TODO_SECRET"] = secret
+        full_env.update(env or {})
+        super().__init__(["--port", "0", *args], env=full_env,
                          start_timeout=start_timeout, exe=TODO_APP, cwd=cwd,
-                         clear_env=("TODO_DB",), probe=("/todos/1", (200, 404)))
+                         clear_env=("TODO_DB", "TODO_SECRET", "TODO_CORS_ORIGINS"),
+                         probe=("/todos/1", (200, 404)))
 
 
 @pytest.fixture
@@ -79,8 +95,8 @@ def todo_factory(tmp_path):
     servers = []
     default_db = tmp_path / "todo.db"
 
-    def start(*args, db=default_db, cwd=None):
-        s = TodoServer(db, args, cwd=cwd)
+    def start(*args, db=default_db, cwd=None, **kw):
+        s = TodoServer(db, args, cwd=cwd, **kw)
         servers.append(s)
         return s
 
@@ -95,11 +111,48 @@ def server(todo_factory):
 
 @pytest.fixture
 def client(server):
+    """A client logged in as the demo user."""
+    with logged_in(server.url) as c:
+        yield c
+
+
+@pytest.fixture
+def anon(server):
+    """A client that is not logged in."""
     with httpx.Client(base_url=server.url, timeout=10) as c:
         yield c
 
 
 # ---- helpers -------------------------------------------------------------------------
+
+def auth_header(url, **form):
+    """{"Authorization": "Bearer <token>"} from logging in (as the demo user by default)."""
+    r = httpx.post(url + "/token", data={**DEMO, **form}, timeout=10)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["token_type"] == "bearer"
+    return {"Authorization": f"Bearer {body['access_token']}"}
+
+
+def logged_in(url, timeout=10):
+    return httpx.Client(base_url=url, timeout=timeout, headers=auth_header(url))
+
+
+def b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def jwt(claims, key=SECRET, header=None):
+    """An HS256 JSON Web Token made here, not by the server."""
+    head = b64url(json.dumps(header or {"alg": "HS256", "typ": "JWT"}).encode())
+    body = b64url(json.dumps(claims).encode())
+    sig = hmac.new(key.encode(), f"{head}.{body}".encode(), hashlib.sha256).digest()
+    return f"{head}.{body}.{b64url(sig)}"
+
+
+def bearer(token):
+    return {"Authorization": f"Bearer {token}"}
+
 
 def create(client, **fields):
     body = {"title": "a todo", **fields}
@@ -454,12 +507,177 @@ def test_bounds_that_are_allowed(client):
     assert client.get("/todos/1").status_code == 200
 
 
+# ---- logging in, and who may write --------------------------------------------------
+
+def assert_401(r, detail):
+    assert r.status_code == 401, f"{r.status_code} {r.text}"
+    assert r.json() == {"detail": detail}
+    assert r.headers["www-authenticate"] == "Bearer"
+
+
+def jwt_claims(token):
+    """The payload of a token the server made, after checking its HS256 signature here."""
+    head, body, sig = token.split(".")
+    want = hmac.new(SECRET.encode(), f"{head}.{body}".encode(), hashlib.sha256).digest()
+    assert b64url(want) == sig, "the server's signature does not verify with TODO_SECRET"
+    assert json.loads(base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)))["alg"] == "HS256"
+    return json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+
+
+def test_login_gives_a_bearer_jwt_for_the_user(anon):
+    r = anon.post("/token", data=DEMO)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert set(body) == {"access_token", "token_type"} and body["token_type"] == "bearer"
+    claims = jwt_claims(body["access_token"])
+    assert claims["sub"] == "demo"
+    assert abs(claims["exp"] - (time.time() + 30 * 60)) < 60, claims
+
+
+@pytest.mark.parametrize("form", [
+    {"username": "demo", "password": "wrong"},
+    {"username": "demo", "password": "demo-password "},
+    {"username": "nobody", "password": "demo-password"},
+    {"username": "Demo", "password": "demo-password"},
+])
+def test_login_refuses_wrong_credentials(anon, form):
+    assert_401(anon.post("/token", data=form), "Incorrect username or password")
+
+
+def test_login_form_is_validated(anon):
+    r = anon.post("/token", data={"username": "demo"})
+    assert r.status_code == 422
+    assert [(e["type"], e["loc"]) for e in r.json()["detail"]] == [("missing", ["body", "password"])]
+    r = anon.post("/token", data={**DEMO, "grant_type": "client_credentials"})
+    assert r.status_code == 422
+    assert [e["loc"] for e in r.json()["detail"]] == [["body", "grant_type"]]
+    assert anon.post("/token", data={**DEMO, "grant_type": "password"}).status_code == 200
+    # An empty form field is a missing one, as FastAPI reads forms.
+    r = anon.post("/token", data={"username": "demo", "password": ""})
+    assert [(e["type"], e["loc"]) for e in r.json()["detail"]] == [("missing", ["body", "password"])]
+
+
+def test_me(client, anon):
+    r = client.get("/users/me")
+    assert r.status_code == 200
+    assert r.json() == {"username": "demo", "full_name": "Demo User"}
+    assert_401(anon.get("/users/me"), "Not authenticated")
+
+
+@pytest.mark.parametrize("token", [
+    jwt({"sub": "demo", "exp": int(time.time()) - 10}),                 # expired
+    jwt({"sub": "demo", "exp": int(time.time()) + 600}, key="other key"),  # forged
+    jwt({"sub": "demo", "exp": int(time.time()) + 600},
+        header={"alg": "HS512", "typ": "JWT"}),                          # other algorithm
+    jwt({"sub": "demo", "nbf": int(time.time()) + 600}),                # not yet valid
+    jwt({"exp": int(time.time()) + 600}),                               # nobody
+    "not-a-token",
+    "a.b.c",
+])
+def test_invalid_tokens_are_refused(anon, token):
+    assert_401(anon.get("/users/me", headers=bearer(token)), "Could not validate credentials")
+    assert_401(anon.post("/todos", json={"title": "x"}, headers=bearer(token)),
+               "Could not validate credentials")
+    assert listing(anon)["total"] == 0
+
+
+def test_a_token_signed_elsewhere_with_the_key_is_accepted(anon):
+    """Tokens are standard HS256 JWTs: one made by Python's hmac works."""
+    token = jwt({"sub": "demo", "exp": int(time.time()) + 600})
+    r = anon.get("/users/me", headers=bearer(token))
+    assert r.status_code == 200 and r.json()["username"] == "demo"
+
+
+def test_a_valid_token_for_a_user_who_does_not_exist(anon):
+    token = jwt({"sub": "mallory", "exp": int(time.time()) + 600})
+    assert_401(anon.get("/users/me", headers=bearer(token)), "Could not validate credentials")
+
+
+def test_writes_need_a_login_reads_do_not(client, anon):
+    todo = create(client, title="mine")
+    path = f"/todos/{todo['id']}"
+    for method, url, body in [("POST", "/todos", {"title": "x"}), ("PUT", path, {"title": "y"}),
+                              ("PATCH", path, {"done": True}), ("DELETE", path, None)]:
+        assert_401(anon.request(method, url, json=body), "Not authenticated")
+        r = anon.request(method, url, json=body, headers={"Authorization": "Basic ZGVtbzpkZW1v"})
+        assert_401(r, "Not authenticated")
+    assert anon.get(path).json() == todo
+    assert listing(anon)["total"] == 1
+    assert client.delete(path).status_code == 204
+
+
+def test_without_TODO_SECRET_workers_share_a_key_made_at_start(todo_factory, tmp_path):
+    s = todo_factory("--workers", "2", db=tmp_path / "k.db", secret=None)
+    assert wait_until(lambda: len(s.workers()) == 2, 10), s.log
+    auth = auth_header(s.url)
+    for _ in range(8):   # fresh connections land on either worker
+        assert _fresh_connection("GET", s.url + "/users/me", headers=auth).status_code == 200
+    assert "TODO_SECRET is not set" in s.log
+    s.stop()
+    s2 = todo_factory(db=tmp_path / "k.db", secret=None)
+    assert_401(httpx.get(s2.url + "/users/me", headers=auth, timeout=10),
+               "Could not validate credentials")
+
+
+# ---- middleware and documentation -----------------------------------------------------
+
+def test_request_id_is_echoed_or_made(anon):
+    r = anon.get("/todos", headers={"X-Request-ID": "req-42"})
+    assert r.headers["x-request-id"] == "req-42"
+    made = anon.get("/todos/999").headers["x-request-id"]
+    assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", made)
+    assert anon.post("/todos", json={}).headers["x-request-id"]     # errors carry one too
+
+
+def test_cors_lets_the_configured_origin_in(anon):
+    pre = anon.options("/todos/1", headers={
+        "Origin": "http://localhost:3000", "Access-Control-Request-Method": "DELETE",
+        "Access-Control-Request-Headers": "authorization,content-type"})
+    assert pre.status_code == 200, pre.text
+    assert pre.headers["access-control-allow-origin"] == "http://localhost:3000"
+    assert "DELETE" in pre.headers["access-control-allow-methods"]
+    assert "Authorization" in pre.headers["access-control-allow-headers"]
+    r = anon.get("/todos", headers={"Origin": "http://localhost:3000"})
+    assert r.headers["access-control-allow-origin"] == "http://localhost:3000"
+    assert "X-Request-ID" in r.headers["access-control-expose-headers"]
+    other = anon.get("/todos", headers={"Origin": "https://evil.example"})
+    assert other.status_code == 200 and "access-control-allow-origin" not in other.headers
+
+
+def test_cors_origins_come_from_TODO_CORS_ORIGINS(todo_factory):
+    s = todo_factory(env={"TODO_CORS_ORIGINS": "https://a.example,https://b.example"})
+    for origin in ("https://a.example", "https://b.example"):
+        r = httpx.get(s.url + "/todos", headers={"Origin": origin}, timeout=10)
+        assert r.headers["access-control-allow-origin"] == origin
+    r = httpx.get(s.url + "/todos", headers={"Origin": "http://localhost:3000"}, timeout=10)
+    assert "access-control-allow-origin" not in r.headers
+
+
+def test_openapi_document_describes_the_api(anon):
+    doc = anon.get("/openapi.json").json()
+    info = doc["info"]
+    assert info["title"] == "Todo" and info["version"] == "1.1.0"
+    assert info["contact"]["email"] and info["license"]["identifier"] == "MIT"
+    assert "demo-password" in info["description"]
+    assert [t["name"] for t in doc["tags"]] == ["todos", "users"]
+    assert doc["components"]["securitySchemes"] == {"OAuth2PasswordBearer": {
+        "type": "oauth2", "flows": {"password": {"scopes": {}, "tokenUrl": "/token"}}}}
+    paths = doc["paths"]
+    secured = {(p, m) for p, ops in paths.items() for m, op in ops.items() if "security" in op}
+    assert secured == {("/users/me", "get"), ("/todos", "post"), ("/todos/{todo_id}", "put"),
+                       ("/todos/{todo_id}", "patch"), ("/todos/{todo_id}", "delete")}
+    assert paths["/todos"]["get"]["tags"] == ["todos"]
+    assert paths["/token"]["post"]["tags"] == ["users"]
+    assert "application/x-www-form-urlencoded" in paths["/token"]["post"]["requestBody"]["content"]
+    assert anon.get("/docs").status_code == 200
+
+
 # ---- storage: restart, default file, workers, concurrency ----------------------------
 
 def test_data_survives_a_restart(todo_factory, tmp_path):
     db = tmp_path / "persist.db"
     s = todo_factory(db=db)
-    with httpx.Client(base_url=s.url, timeout=10) as c:
+    with logged_in(s.url) as c:
         kept = create(c, **FULL)
         gone = create(c, title="to delete")
         changed = create(c, title="to change")
@@ -469,7 +687,7 @@ def test_data_survives_a_restart(todo_factory, tmp_path):
     assert s.stop() == []
     assert s.proc.returncode == 0, s.log
     s2 = todo_factory(db=db)
-    with httpx.Client(base_url=s2.url, timeout=10) as c:
+    with logged_in(s2.url) as c:
         assert listing(c) == before
         assert ids(before) == [kept["id"], changed["id"]]
         assert c.get(f"/todos/{gone['id']}").status_code == 404
@@ -480,7 +698,7 @@ def test_default_database_is_todo_db_in_the_working_directory(todo_factory, tmp_
     work = tmp_path / "cwd"
     work.mkdir()
     s = todo_factory(db=None, cwd=work)
-    with httpx.Client(base_url=s.url, timeout=10) as c:
+    with logged_in(s.url) as c:
         todo = create(c, title="in the default file")
     assert (work / "todo.db").exists()
     s.stop()
@@ -493,7 +711,7 @@ def test_database_path_comes_from_TODO_DB(todo_factory, tmp_path):
     db = tmp_path / "sub" / "named.sqlite"
     db.parent.mkdir()
     s = todo_factory(db=db, cwd=tmp_path)
-    with httpx.Client(base_url=s.url, timeout=10) as c:
+    with logged_in(s.url) as c:
         create(c)
     assert db.exists()
     assert not (tmp_path / "todo.db").exists()
@@ -524,8 +742,10 @@ def test_two_workers_share_the_database(todo_factory, tmp_path):
     s = todo_factory("--workers", "2", db=db)
     assert wait_until(lambda: len(s.workers()) == 2, 10), s.log
     url = s.url + "/todos"
+    auth = auth_header(s.url)
     with ThreadPoolExecutor(8) as pool:
-        rs = list(pool.map(lambda i: _fresh_connection("POST", url, json={"title": f"w{i}"}),
+        rs = list(pool.map(lambda i: _fresh_connection("POST", url, json={"title": f"w{i}"},
+                                                       headers=auth),
                            range(60)))
     assert [r.status_code for r in rs] == [201] * 60, [r.text for r in rs if r.status_code != 201]
     made = [r.json()["id"] for r in rs]
@@ -550,7 +770,7 @@ def test_fifty_parallel_creates(client, server):
     barrier = threading.Barrier(50)
 
     def one(i):
-        with httpx.Client(base_url=server.url, timeout=30) as c:
+        with httpx.Client(base_url=server.url, timeout=30, headers=client.headers) as c:
             barrier.wait(10)
             return c.post("/todos", json={"title": f"parallel {i}", "tags": [f"n{i}"]})
 
@@ -571,7 +791,7 @@ def test_parallel_reads_and_writes_mix(client, server):
     seed = [create(client, title=f"seed {i}")["id"] for i in range(10)]
 
     def one(i):
-        with httpx.Client(base_url=server.url, timeout=30) as c:
+        with httpx.Client(base_url=server.url, timeout=30, headers=client.headers) as c:
             kind = i % 4
             if kind == 0:
                 return c.post("/todos", json={"title": f"new {i}"}).status_code == 201

@@ -4,13 +4,28 @@
 #include <string.h>
 #include <strings.h>
 
+#include "api/api.h"
 #include "app/app.h"
-#include "app/route.h"
 #include "model/json_write.h"
 #include "server/server.h"
 
 void bk_reply_validation(brisk_ctx *c, const bk_verrs *e, bool problem) {
     bk_buf b = {0};
+    bk_app_req *st = bk_ctx_app(c);
+    if (st && bk_app_has_error_handler(st->app, 422)) {
+        /* The handler gets the error list as the detail, as FastAPI's
+         * RequestValidationError handlers get exc.errors(). */
+        bk_verrs_write(e, &b, false);
+        bk_buf_append(&b, "", 1);
+        const char *list = strchr(b.data, '[');
+        size_t n = strlen(list);
+        char *detail = brisk_alloc(c, n);
+        memcpy(detail, list, n - 1); /* without the closing '}' */
+        detail[n - 1] = '\0';
+        bk_buf_free(&b);
+        bk_app_error(c, &(brisk_http_error){.status = 422, .detail_json = detail});
+        return;
+    }
     bk_verrs_write(e, &b, problem);
     brisk_reply(c, 422, problem ? "application/problem+json" : "application/json", b.data,
                 b.len);
@@ -37,7 +52,7 @@ static void raw_push(brisk_ctx *c, rawvals *rv, brisk_str s) {
 }
 
 /* One pass over the query string fills the raw values of every query parameter. */
-static void collect_query(brisk_ctx *c, const bk_route *r, rawvals *raw) {
+static void collect_query(brisk_ctx *c, const bk_api_route *r, rawvals *raw) {
     brisk_str q = brisk_query(c), key, value;
     const char *p = q.ptr;
     while (bk_query_next(c, &p, q.ptr + q.len, &key, &value)) {
@@ -52,7 +67,7 @@ static void collect_query(brisk_ctx *c, const bk_route *r, rawvals *raw) {
     }
 }
 
-static void collect_headers(brisk_ctx *c, const bk_route *r, rawvals *raw) {
+static void collect_headers(brisk_ctx *c, const bk_api_route *r, rawvals *raw) {
     size_t nh = brisk_header_count(c);
     for (size_t h = 0; h < nh; h++) {
         brisk_str name, value;
@@ -91,7 +106,7 @@ static void collect_headers(brisk_ctx *c, const bk_route *r, rawvals *raw) {
     }
 }
 
-static void collect_path(brisk_ctx *c, const bk_app_req *st, const bk_route *r,
+static void collect_path(brisk_ctx *c, const bk_app_req *st, const bk_api_route *r,
                          rawvals *raw) {
     for (size_t i = 0; i < r->nparams; i++) {
         const bk_rfield *rf = &r->params[i];
@@ -104,6 +119,64 @@ static void collect_path(brisk_ctx *c, const bk_app_req *st, const bk_route *r,
     }
 }
 
+/* Starlette parses a form only when the Content-Type says so (python-multipart's
+ * parse_options_header: case-insensitive, blanks stripped); any other body gives an
+ * empty form, so every field is then missing. */
+static bool form_content_type(brisk_str ct) {
+    if (!ct.ptr) return false;
+    const char *p = ct.ptr, *e = memchr(ct.ptr, ';', ct.len);
+    if (!e) e = ct.ptr + ct.len;
+    while (p < e && (*p == ' ' || (*p >= '\t' && *p <= '\r'))) p++;
+    while (e > p && (e[-1] == ' ' || (e[-1] >= '\t' && e[-1] <= '\r'))) e--;
+    return e - p == 33 && strncasecmp(p, "application/x-www-form-urlencoded", 33) == 0;
+}
+
+/* The next field of a urlencoded body as python-multipart's QuerystringParser splits it:
+ * a field ends at the next '&', or at the next ';' when no '&' follows; empty fields are
+ * skipped. */
+static bool form_next(const char **pos, const char *end, brisk_str *key, brisk_str *raw) {
+    const char *p = *pos;
+    while (p < end && (*p == '&' || *p == ';')) p++;
+    if (p >= end) return false;
+    const char *fe = memchr(p, '&', (size_t)(end - p));
+    if (!fe) fe = memchr(p, ';', (size_t)(end - p));
+    if (!fe) fe = end;
+    const char *eq = memchr(p, '=', (size_t)(fe - p));
+    *key = (brisk_str){p, (size_t)((eq ? eq : fe) - p)};
+    *raw = eq ? (brisk_str){eq + 1, (size_t)(fe - eq - 1)} : (brisk_str){"", 0};
+    *pos = fe;
+    return true;
+}
+
+/* Reads the body and fills the raw values of the form fields. False when the body could
+ * not be read (the server answered then). */
+static bool collect_form(brisk_ctx *c, const bk_api_route *r, rawvals *raw) {
+    brisk_str body;
+    if (brisk_body_read(c, &body) != 0) return false;
+    if (body.len && form_content_type(brisk_header(c, "content-type"))) {
+        const char *p = body.ptr, *end = body.ptr + body.len;
+        brisk_str k, v;
+        while (form_next(&p, end, &k, &v)) {
+            brisk_str key = bk_query_decode(c, k);
+            for (size_t i = 0; i < r->nparams; i++) {
+                const bk_rfield *rf = &r->params[i];
+                if (rf->f.in == BRISK_IN_FORM && rf->key_len == key.len &&
+                    memcmp(rf->key, key.ptr, key.len) == 0) {
+                    raw_push(c, &raw[i], bk_query_decode(c, v));
+                    break;
+                }
+            }
+        }
+    }
+    /* FastAPI's _get_multidict_value: an empty string is no value for a form field (the
+     * field is missing, or takes its default). A scalar takes the last value. */
+    for (size_t i = 0; i < r->nparams; i++)
+        if (r->params[i].f.in == BRISK_IN_FORM && r->params[i].f.kind != BRISK_K_LIST &&
+            raw[i].n && raw[i].v[raw[i].n - 1].len == 0)
+            raw[i].n = 0;
+    return true;
+}
+
 /* ---- validation ------------------------------------------------------------------ */
 
 static const char *in_name(brisk_in in) {
@@ -112,6 +185,7 @@ static const char *in_name(brisk_in in) {
     case BRISK_IN_QUERY: return "query";
     case BRISK_IN_HEADER: return "header";
     case BRISK_IN_COOKIE: return "cookie";
+    case BRISK_IN_FORM: return "body";
     default: return "?";
     }
 }
@@ -127,7 +201,7 @@ static void coerce_one(brisk_ctx *c, const bk_rfield *rf, brisk_str s, void *dst
     for (bk_verr *v = *mark; v; v = v->next) v->input = q;
 }
 
-static void validate_param(brisk_ctx *c, bk_app_req *st, const bk_rfield *rf, size_t i,
+static void validate_param(brisk_ctx *c, bk_api_req *st, const bk_rfield *rf, size_t i,
                            const rawvals *rv, bk_verrs *e) {
     void *dst = brisk_alloc(c, rf->csize);
     memset(dst, 0, rf->csize);
@@ -193,11 +267,11 @@ static bool json_content_type(brisk_str ct) {
 
 /* Reads and decodes the body model. False when the body could not be read at all (the
  * server answered already). */
-static bool validate_body(brisk_ctx *c, bk_app_req *st, const bk_route *r, bk_verrs *e) {
+static bool validate_body(brisk_ctx *c, bk_api_req *st, const bk_api_route *r, bk_verrs *e) {
     brisk_str body;
     if (brisk_body_read(c, &body) != 0) return false;
     if (body.len == 0) {
-        if (r->opts.body_optional) return true;
+        if (r->body_optional) return true;
         bk_loc_push_key(e, "body", 4);
         bk_verr_add(e, "missing", "Field required", NULL, 0, NULL);
         bk_loc_pop(e);
@@ -218,41 +292,54 @@ static bool validate_body(brisk_ctx *c, bk_app_req *st, const bk_route *r, bk_ve
     return true;
 }
 
-bool bk_params_validate(brisk_ctx *c, bk_app_req *st, const bk_route *r) {
-    /* On the coroutine's stack: validation allocates only on errors. */
-    bk_verrs e, eb;
-    bk_verrs_init(&e, bk_ctx_arena(c));
-    bk_verrs_init(&eb, bk_ctx_arena(c));
+bool bk_params_begin(brisk_ctx *c, bk_app_req *ast, bk_api_req *st, const bk_api_route *r,
+                     bk_verrs *eb) {
     /* FastAPI decodes the body first: a body that is not JSON is the only error then. */
-    if (r->body && !validate_body(c, st, r, &eb)) return false;
-    if (eb.head && strcmp(eb.head->type, "json_invalid") == 0) {
-        bk_reply_validation(c, &eb, st->app->problem_details);
+    if (r->body && !validate_body(c, st, r, eb)) return false;
+    if (eb->head && strcmp(eb->head->type, "json_invalid") == 0) {
+        bk_reply_validation(c, eb, ast->app->problem_details);
         return false;
     }
-    if (r->nparams) {
-        st->param_values = brisk_alloc(c, r->nparams * sizeof *st->param_values);
-        st->param_present = brisk_alloc(c, r->nparams * sizeof *st->param_present);
-        rawvals *raw = brisk_alloc(c, r->nparams * sizeof *raw);
-        memset(raw, 0, r->nparams * sizeof *raw);
-        collect_path(c, st, r, raw);
-        collect_query(c, r, raw);
-        collect_headers(c, r, raw);
-        /* FastAPI's order: path, query, header, cookie, then the body. */
-        static const brisk_in order[] = {BRISK_IN_PATH, BRISK_IN_QUERY, BRISK_IN_HEADER,
-                                         BRISK_IN_COOKIE};
-        for (size_t o = 0; o < 4; o++)
-            for (size_t i = 0; i < r->nparams; i++)
-                if (r->params[i].f.in == order[o])
-                    validate_param(c, st, &r->params[i], i, &raw[i], &e);
+    if (!r->nparams) return true;
+    /* NULL until validated: a getter for a parameter not validated yet reads zero. */
+    st->param_values = brisk_alloc(c, r->nparams * sizeof *st->param_values);
+    memset(st->param_values, 0, r->nparams * sizeof *st->param_values);
+    st->param_present = brisk_alloc(c, r->nparams * sizeof *st->param_present);
+    memset(st->param_present, 0, r->nparams * sizeof *st->param_present);
+    rawvals *raw = brisk_alloc(c, r->nparams * sizeof *raw);
+    memset(raw, 0, r->nparams * sizeof *raw);
+    collect_path(c, ast, r, raw);
+    collect_query(c, r, raw);
+    collect_headers(c, r, raw);
+    if (r->has_form && !collect_form(c, r, raw)) return false;
+    st->raw = raw;
+    return true;
+}
+
+void bk_params_check(brisk_ctx *c, bk_api_req *st, const bk_api_route *r, const uint32_t *idx,
+                     size_t n, bk_verrs *e) {
+    rawvals *raw = st->raw;
+    if (!raw) return;
+    /* FastAPI's order: path, query, header, cookie, then the body (form fields). */
+    static const brisk_in order[] = {BRISK_IN_PATH, BRISK_IN_QUERY, BRISK_IN_HEADER,
+                                     BRISK_IN_COOKIE, BRISK_IN_FORM};
+    for (size_t o = 0; o < sizeof order / sizeof *order; o++)
+        for (size_t k = 0; k < n; k++) {
+            uint32_t i = idx[k];
+            if (r->params[i].f.in == order[o] && !st->param_values[i])
+                validate_param(c, st, &r->params[i], i, &raw[i], e);
+        }
+}
+
+bool bk_params_finish(brisk_ctx *c, bk_app_req *ast, bk_verrs *e, bk_verrs *eb) {
+    if (e->n == 0 && eb->n == 0 && !e->capped && !eb->capped) return true;
+    if (eb->head) {
+        *e->tail = eb->head;
+        e->tail = eb->tail;
     }
-    if (e.n == 0 && eb.n == 0 && !e.capped && !eb.capped) return true;
-    if (eb.head) {
-        *e.tail = eb.head;
-        e.tail = eb.tail;
-    }
-    e.n += eb.n;
-    e.capped |= eb.capped;
-    bk_reply_validation(c, &e, st->app->problem_details);
+    e->n += eb->n;
+    e->capped |= eb->capped;
+    bk_reply_validation(c, e, ast->app->problem_details);
     return false;
 }
 
@@ -260,9 +347,9 @@ bool bk_params_validate(brisk_ctx *c, bk_app_req *st, const bk_route *r) {
 
 static const void *param_value(brisk_ctx *c, const char *name, brisk_kind want1,
                                brisk_kind want2, size_t *idx_out) {
-    bk_app_req *st = bk_ctx_app(c);
-    if (!st || st->rc != BK_ROUTE_FOUND) return NULL;
-    const bk_route *r = st->m.route;
+    bk_api_req *st = bk_api_req_of(c);
+    if (!st || !st->route) return NULL;
+    const bk_api_route *r = st->route;
     for (size_t i = 0; i < r->nparams; i++) {
         const bk_rfield *rf = &r->params[i];
         if (strcmp(rf->f.name, name) != 0) continue;
@@ -284,8 +371,7 @@ int64_t brisk_param_i64(brisk_ctx *c, const char *name) {
     size_t i;
     const void *v = param_value(c, name, BRISK_K_I64, BRISK_K_I32, &i);
     if (!v) return 0;
-    const bk_app_req *st = bk_ctx_app(c);
-    const bk_route *r = st->m.route;
+    const bk_api_route *r = bk_api_req_of(c)->route;
     return r->params[i].f.kind == BRISK_K_I32 ? *(const int32_t *)v : *(const int64_t *)v;
 }
 
@@ -303,8 +389,7 @@ brisk_str brisk_param_str(brisk_ctx *c, const char *name) {
     size_t i;
     const void *v = param_value(c, name, 0, 0, &i);
     if (!v) return (brisk_str){NULL, 0};
-    const bk_app_req *st = bk_ctx_app(c);
-    brisk_kind k = ((const bk_route *)st->m.route)->params[i].f.kind;
+    brisk_kind k = bk_api_req_of(c)->route->params[i].f.kind;
     if (k != BRISK_K_STR && k != BRISK_K_UUID && k != BRISK_K_DATETIME) {
         brisk_log(BRISK_LOG_ERROR, "parameter %s is not a string", name);
         return (brisk_str){NULL, 0};
@@ -325,12 +410,11 @@ brisk_list brisk_param_list(brisk_ctx *c, const char *name) {
 bool brisk_param_present(brisk_ctx *c, const char *name) {
     size_t i;
     if (!param_value(c, name, 0, 0, &i)) return false;
-    const bk_app_req *st = bk_ctx_app(c);
-    return st->param_present[i];
+    return bk_api_req_of(c)->param_present[i];
 }
 
 void *brisk_body(brisk_ctx *c) {
-    bk_app_req *st = bk_ctx_app(c);
+    bk_api_req *st = bk_api_req_of(c);
     return st ? st->body : NULL;
 }
 
