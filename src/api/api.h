@@ -114,6 +114,9 @@ bool bk_params_begin(brisk_ctx *c, bk_app_req *st, bk_api_req *q, const bk_api_r
 void bk_params_check(brisk_ctx *c, bk_api_req *q, const bk_api_route *r, const uint32_t *idx,
                      size_t n, bk_verrs *e);
 bool bk_params_finish(brisk_ctx *c, bk_app_req *st, bk_verrs *e, bk_verrs *eb);
+/* Where a parameter is, as FastAPI names it in "loc" and OpenAPI's "in" ("body" for a
+ * form field). */
+const char *bk_param_in_name(brisk_in in);
 /* Answers 422 for e, through the app's error handler for 422 when it has one. */
 void bk_reply_validation(brisk_ctx *c, const bk_verrs *e, bool problem);
 

@@ -195,16 +195,6 @@ static void put_tags(bk_buf *b, const bk_api_app *a) {
 
 /* ---- parameters -------------------------------------------------------------------- */
 
-static const char *in_name(brisk_in in) {
-    switch (in) {
-    case BRISK_IN_PATH: return "path";
-    case BRISK_IN_QUERY: return "query";
-    case BRISK_IN_HEADER: return "header";
-    case BRISK_IN_COOKIE: return "cookie";
-    default: return "body";
-    }
-}
-
 /* The name a parameter is documented under: its alias, else its name, a header's with
  * '_' as '-' (FastAPI's convert_underscores; case kept, as FastAPI shows it). */
 static char *param_name(const bk_rfield *rf) {
@@ -245,7 +235,7 @@ static void put_parameters(doc *d, const bk_api_route *r) {
             bk_buf_lit(b, "\"name\":");
             put_str(b, name);
             bk_buf_lit(b, ",\"in\":");
-            put_str(b, in_name(rf->f.in));
+            put_str(b, bk_param_in_name(rf->f.in));
             if (rf->f.optional)
                 bk_buf_lit(b, ",\"required\":false,\"schema\":");
             else

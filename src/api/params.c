@@ -179,14 +179,13 @@ static bool collect_form(brisk_ctx *c, const bk_api_route *r, rawvals *raw) {
 
 /* ---- validation ------------------------------------------------------------------ */
 
-static const char *in_name(brisk_in in) {
+const char *bk_param_in_name(brisk_in in) {
     switch (in) {
     case BRISK_IN_PATH: return "path";
     case BRISK_IN_QUERY: return "query";
     case BRISK_IN_HEADER: return "header";
     case BRISK_IN_COOKIE: return "cookie";
-    case BRISK_IN_FORM: return "body";
-    default: return "?";
+    default: return "body"; /* form fields */
     }
 }
 
@@ -207,7 +206,7 @@ static void validate_param(brisk_ctx *c, bk_api_req *st, const bk_rfield *rf, si
     memset(dst, 0, rf->csize);
     st->param_values[i] = dst;
     st->param_present[i] = rv->n > 0;
-    bk_loc_push_key(e, in_name(rf->f.in), strlen(in_name(rf->f.in)));
+    bk_loc_push_key(e, bk_param_in_name(rf->f.in), strlen(bk_param_in_name(rf->f.in)));
     bk_loc_push_key(e, rf->key, rf->key_len);
     if (rv->n == 0) {
         if (rf->default_value) {
