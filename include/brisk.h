@@ -808,8 +808,13 @@ BRISK_API void brisk_reply_http_error(brisk_ctx *c, const brisk_http_error *e);
  *     ... inside read_me: User *u = brisk_depend(c, &user_dep);
  *
  * A dependency answers an error by raising (brisk_raise). Parameters it declares in
- * .params are validated with the route's own (one 422 lists every problem), documented
- * on every route that uses it, and read with brisk_param_*() as the route's are.
+ * .params are documented on every route that uses it and read with brisk_param_*() as
+ * the route's are. The order is FastAPI's: dependencies in the order listed (app's,
+ * routers', route's), each after its sub-dependencies and right after its own parameters
+ * were validated, then the route's parameters and body; a dependency whose parameters
+ * (or whose sub-dependencies') are invalid does not run, and once all are done one 422
+ * lists every problem. So a security scheme's 401 comes before the route's 422. A body
+ * that is not JSON at all is reported (alone) before anything runs.
  * ------------------------------------------------------------------------------------- */
 
 typedef void *(*brisk_dep_fn)(brisk_ctx *c, const brisk_dep *self);

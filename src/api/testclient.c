@@ -12,7 +12,6 @@
 #include "app/app.h"
 #include "runtime/buf.h"
 #include "server/server.h"
-#include "supervisor/supervisor.h"
 
 struct brisk_test_client {
     brisk_app *app;

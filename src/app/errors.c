@@ -116,7 +116,10 @@ void bk_app_error(brisk_ctx *c, const brisk_http_error *e) {
 
 bool bk_app_run_caught(brisk_ctx *c, bk_app_req *st, void (*body)(brisk_ctx *, void *),
                        void *arg) {
-    bk_catch f = {.outer = st->catch_top, .header_mark = bk_response_header_mark(c)};
+    /* Field by field: an initializer would zero the whole jmp_buf on every request. */
+    bk_catch f;
+    f.outer = st->catch_top;
+    f.header_mark = bk_response_header_mark(c);
     st->catch_top = &f;
     if (setjmp(f.jb) == 0) {
         body(c, arg);

@@ -35,6 +35,9 @@ typedef struct bk_config {
     const char *forwarded_allow_ips;
 } bk_config;
 
+/* Fills cfg with the defaults (Uvicorn's, where it has the option). */
+void bk_config_defaults(bk_config *cfg);
+
 /* What the worker calls for each request, inside the request's coroutine. */
 typedef void (*bk_request_fn)(brisk_ctx *c, void *udata);
 

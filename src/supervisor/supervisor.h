@@ -4,7 +4,6 @@
 
 #include "server/server.h"
 
-void bk_config_defaults(bk_config *cfg);
 /* 0: go on; 1: done, exit 0 (--help); -1: bad usage, message printed, exit 2. */
 int bk_cli_parse(bk_config *cfg, int argc, char **argv);
 /* Runs the master until shutdown; returns the process exit status. */
