@@ -442,6 +442,15 @@ static void put_paths(doc *d, const bk_api_app *a) {
             rs[k] = r;
             pf[k++] = path_format(r->path);
         }
+    /* As FastAPI, a duplicate operationId is the user's to fix, so it is only warned
+     * about (two routes of one handler, or one router included twice, can make one). */
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++)
+            if (strcmp(rs[i]->operation_id, rs[j]->operation_id) == 0)
+                brisk_log(BRISK_LOG_WARNING,
+                          "duplicate operationId %s (%s %s and %s %s): give one of them "
+                          ".operation_id", rs[i]->operation_id, rs[i]->method, rs[i]->path,
+                          rs[j]->method, rs[j]->path);
     /* Paths in the order of their first route; each holds every operation on it. */
     bk_buf_lit(b, ",\"paths\":{");
     for (size_t i = 0; i < n; i++) {

@@ -132,9 +132,10 @@ bool bk_app_run_caught(brisk_ctx *c, bk_app_req *st, void (*body)(brisk_ctx *, v
     if (bk_response_reset(c, f.header_mark)) {
         bk_app_error(c, e);
     } else {
-        brisk_log(BRISK_LOG_ERROR, "%.*s %.*s: raised %d after the response had started",
-                  (int)brisk_method(c).len, brisk_method(c).ptr, (int)brisk_path(c).len,
-                  brisk_path(c).ptr, e->status);
+        brisk_log(BRISK_LOG_ERROR, "%.*s %.*s: raised %d after the response had started; "
+                  "cutting it short", (int)brisk_method(c).len, brisk_method(c).ptr,
+                  (int)brisk_path(c).len, brisk_path(c).ptr, e->status);
+        bk_response_abort(c);
     }
     return false;
 }

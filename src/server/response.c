@@ -426,3 +426,10 @@ bool bk_response_reset(brisk_ctx *c, void *mark) {
     c->status = 0;
     return true;
 }
+
+/* A stream cannot be taken back, but it can be cut: no last chunk, and the connection
+ * closes, so the client sees a broken response rather than a complete wrong one. */
+void bk_response_abort(brisk_ctx *c) {
+    c->keep_alive = false;
+    if (c->streaming) c->stream_ended = true;
+}

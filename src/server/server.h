@@ -98,6 +98,9 @@ void *bk_response_header_mark(brisk_ctx *c);
  * after `mark` (NULL: all of them), so an error answer can replace it. False when the
  * head has already been written (a started stream): nothing can be taken back then. */
 bool bk_response_reset(brisk_ctx *c, void *mark);
+/* For an error after the head went out: the response is cut short (a stream gets no
+ * last chunk) and the connection closes after what is queued. */
+void bk_response_abort(brisk_ctx *c);
 
 /* ---- for middleware that rewrite responses (src/app/mw_*.c) ------------------------- */
 

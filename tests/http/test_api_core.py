@@ -66,6 +66,15 @@ def test_raise_after_reply_replaces_the_reply_and_takes_json_detail(srv):
     assert int(r.headers["content-length"]) == len(r.content)
 
 
+def test_raise_after_a_stream_began_cuts_it_short(srv):
+    # The head is on the wire: the body ends without its last chunk and the connection
+    # closes, so no client mistakes the partial body for a complete one.
+    with pytest.raises(httpx.RemoteProtocolError):
+        get(srv, "/raise/mid-stream")
+    assert srv.wait_log(r"/raise/mid-stream: raised 500 after the response had started", 5)
+    assert get(srv, "/log").status_code == 200    # the server goes on
+
+
 def test_custom_handler_per_status(srv):
     r = get(srv, "/raise/teapot")
     assert r.status_code == 418
@@ -201,6 +210,11 @@ def test_dependency_cycle_is_a_500(srv):
     r = get(srv, "/cycle")
     assert r.status_code == 500
     assert srv.wait_log(r"dependency cycle_a depends on itself", 5)
+
+
+def test_duplicate_operation_id_is_warned_about(srv):
+    assert srv.wait_log(r"WARNING.*duplicate operationId dup \(GET /dup/a and GET /dup/b\)", 5)
+    assert get(srv, "/dup/b").json() == {"route": "/dup/b"}
 
 
 # ---- routers ----------------------------------------------------------------------------

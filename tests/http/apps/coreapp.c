@@ -47,6 +47,12 @@ static void raise_after_reply(brisk_ctx *c) {
 
 static void raise_teapot(brisk_ctx *c) { brisk_raise(c, 418); }
 
+static void raise_mid_stream(brisk_ctx *c) {
+    brisk_stream_begin(c, 200, "text/plain");
+    brisk_stream_write(c, "partial ", 8);
+    brisk_raise(c, 500, .detail = "too late");
+}
+
 static void fail_secret(brisk_ctx *c) { brisk_fail(c, "db password is %s", "hunter2"); }
 
 static void forget(brisk_ctx *c) { (void)c; }
@@ -243,6 +249,7 @@ int main(int argc, char **argv) {
     BRISK_GET(app, "/raise/deep", raise_deep);
     BRISK_GET(app, "/raise/after-reply", raise_after_reply);
     BRISK_GET(app, "/raise/teapot", raise_teapot);
+    BRISK_GET(app, "/raise/mid-stream", raise_mid_stream);
     BRISK_GET(app, "/raise/403", raise_403);
     BRISK_GET(app, "/fail", fail_secret);
     BRISK_GET(app, "/forget", forget);
@@ -256,6 +263,8 @@ int main(int argc, char **argv) {
     BRISK_POST(app, "/override/on", override_on, .udata = app);
     BRISK_POST(app, "/override/off", override_off, .udata = app);
     BRISK_GET(app, "/cycle", cycle);
+    BRISK_GET(app, "/dup/a", plain, .operation_id = "dup");
+    BRISK_GET(app, "/dup/b", plain, .operation_id = "dup");
 
     brisk_router *inner = brisk_router_new(.prefix = "/inner", .depends = BRISK_DEPENDS(&key));
     BRISK_GET(inner, "/{id}", whoami, .params = BRISK_PARAMS(BRISK_PATH_I64("id")));
