@@ -858,6 +858,10 @@ BRISK_API void brisk_app_override(brisk_app *app, const brisk_dep *dep, const br
  *
  *     const brisk_credentials *cr = brisk_depend(c, &bearer);   cr->credentials: the token
  *
+ * Declare them at file scope (the macros point to a compound literal, which only has
+ * static storage there). A route using an API key without .name or .in, or OAuth2
+ * without .token_url, is refused when it is added.
+ *
  * They answer as FastAPI 0.122 and later do: every failure is 401 {"detail": "Not
  * authenticated"} with WWW-Authenticate "Bearer" (HTTP Bearer, OAuth2), "Basic" or
  * 'Basic realm="<realm>"', or "APIKey".

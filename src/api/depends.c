@@ -110,6 +110,28 @@ static bool add_params(const brisk_dep *d, bk_rfield **params, size_t *n, size_t
                   d->name ? d->name : "?");
         return false;
     }
+    const brisk_security *sec = d->security;
+    if (sec && sec->type == BRISK_SECURITY_API_KEY &&
+        (!sec->name || !*sec->name ||
+         (sec->in != BRISK_IN_HEADER && sec->in != BRISK_IN_QUERY && sec->in != BRISK_IN_COOKIE))) {
+        brisk_log(BRISK_LOG_CRITICAL, "dependency %s: BRISK_API_KEY needs .name and .in "
+                  "(BRISK_IN_HEADER, _QUERY or _COOKIE)", d->name ? d->name : "?");
+        return false;
+    }
+    if (sec && (sec->type < BRISK_SECURITY_HTTP_BEARER ||
+                sec->type > BRISK_SECURITY_OAUTH2_PASSWORD)) {
+        brisk_log(BRISK_LOG_CRITICAL, "dependency %s: unknown security scheme type %d",
+                  d->name ? d->name : "?", (int)sec->type);
+        return false;
+    }
+    if (sec && sec->type == BRISK_SECURITY_OAUTH2_PASSWORD && (!sec->token_url || !*sec->token_url)) {
+        brisk_log(BRISK_LOG_CRITICAL, "dependency %s: BRISK_OAUTH2_PASSWORD needs .token_url",
+                  d->name ? d->name : "?");
+        return false;
+    }
+    if (!d->fn && !d->params && !d->depends)
+        brisk_log(BRISK_LOG_WARNING, "dependency %s does nothing: no .fn, .params or .depends",
+                  d->name ? d->name : "?");
     if (d->params) {
         size_t k;
         bk_rfield *own = bk_params_resolve(d->params, &k);

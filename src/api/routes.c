@@ -320,7 +320,7 @@ static int app_add(brisk_app *app, bk_api_route *r, bool app_deps) {
     }
     size_t nown = r->nparams;
     if (!merge_params(r)) {
-        brisk_log(BRISK_LOG_CRITICAL, "cannot add route %s %s: conflicting parameters",
+        brisk_log(BRISK_LOG_CRITICAL, "cannot add route %s %s: invalid dependencies",
                   r->method, r->path);
         route_free(r);
         return -1;

@@ -212,6 +212,14 @@ def test_dependency_cycle_is_a_500(srv):
     assert srv.wait_log(r"dependency cycle_a depends on itself", 5)
 
 
+def test_declaration_mistakes_fail_at_start_up(srv):
+    # coreapp exits with 3 or 4 if these were accepted; it is up, so they were refused.
+    assert srv.wait_log(r"router prefix \"/bad/\": must start with '/' and not end with '/'", 5)
+    assert srv.wait_log(r"BRISK_API_KEY needs .name and .in", 5)
+    assert srv.wait_log(r"cannot add route GET /bad: invalid dependencies", 5)
+    assert get(srv, "/bad").status_code == 404
+
+
 def test_duplicate_operation_id_is_warned_about(srv):
     assert srv.wait_log(r"WARNING.*duplicate operationId dup \(GET /dup/a and GET /dup/b\)", 5)
     assert get(srv, "/dup/b").json() == {"route": "/dup/b"}

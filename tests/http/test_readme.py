@@ -15,7 +15,7 @@ REPO = Path(__file__).resolve().parents[2]
 def _blocks():
     text = (REPO / "README.md").read_text()
     blocks = re.findall(r"```c\n(.*?)```", text, re.S)
-    assert len(blocks) >= 2, "README lost its C examples"
+    assert len(blocks) >= 3, "README lost its C examples"
     return blocks
 
 
@@ -81,3 +81,19 @@ def _up(url):
         return httpx.get(url, timeout=1).status_code == 200
     except httpx.HTTPError:
         return False
+
+
+def test_readme_api_layer_example_builds_and_serves(tmp_path):
+    with _serve(tmp_path, _blocks()[2], "/openapi.json") as c:
+        r = c.get("/users/me")
+        assert (r.status_code, r.json()) == (401, {"detail": "Not authenticated"})
+        assert r.headers["www-authenticate"] == "Bearer"
+        r = c.get("/users/me", headers={"Authorization": "Bearer alice"})
+        assert (r.status_code, r.json()) == (200, {"user": "alice"})
+        r = c.get("/users/me", headers={"Authorization": "Bearer nobody"})
+        assert (r.status_code, r.json()) == (403, {"detail": "Not allowed"})
+        op = c.get("/openapi.json").json()["paths"]["/users/me"]["get"]
+        assert op["operationId"] == "read_me_users_me_get"
+        assert op["summary"] == "Read Me" and op["tags"] == ["users"]
+        assert op["security"] == [{"HTTPBearer": []}]
+        assert c.get("/docs").status_code == 200

@@ -237,6 +237,9 @@ static void plain(brisk_ctx *c) {
     brisk_json_end(c, j);
 }
 
+/* A mistake the route's registration must refuse: an API key without its name. */
+static const brisk_dep nameless_key = BRISK_API_KEY(.in = BRISK_IN_HEADER);
+
 int main(int argc, char **argv) {
     brisk_app *app = brisk_app_new(.title = "coreapp");
     brisk_app_use(app, gate, NULL);
@@ -277,5 +280,6 @@ int main(int argc, char **argv) {
     brisk_router_free(inner);
     brisk_router_free(outer);
     if (brisk_router_new(.prefix = "/bad/") != NULL) return 3; /* refused: trailing '/' */
+    if (BRISK_GET(app, "/bad", plain, .depends = BRISK_DEPENDS(&nameless_key)) != -1) return 4;
     return brisk_serve(app, argc, argv);
 }
