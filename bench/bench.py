@@ -82,15 +82,19 @@ LABELS = {
 # that every server echoes back unchanged: its typed model, validated, serialized again.
 ITEM_BODY = b'{"name":"Widget","price":9.99,"has_tax":true,"tags":["a","b"]}'
 POST_ITEMS_LUA = os.path.join(BENCH, "tools", "post_items.lua")
+# GET /me: the bearer token every request carries (wrk -H), echoed back as the current user.
+ME_TOKEN = "bench-token-123"
+ME_AUTH = ("Authorization", f"Bearer {ME_TOKEN}")
 
 
 class Route:
     """A measured route: wrk runs `method path` with `conns` connections (with a Lua script
-    for a request that is not a plain GET); `unsupported` servers are shown as n/a."""
+    for a request that is not a plain GET, and `headers`, (name, value) pairs, added to
+    every request with -H); `unsupported` servers are shown as n/a."""
 
-    def __init__(self, key, method, path, conns, unsupported=(), script=None):
+    def __init__(self, key, method, path, conns, unsupported=(), script=None, headers=()):
         self.key, self.method, self.path, self.conns = key, method, path, conns
-        self.unsupported, self.script = set(unsupported), script
+        self.unsupported, self.script, self.headers = set(unsupported), script, tuple(headers)
 
     @property
     def title(self):
@@ -102,6 +106,7 @@ ROUTES = [
     Route("json", "GET", "/json", CONNS),
     Route("items", "GET", "/items/42?q=foo", CONNS),
     Route("post_items", "POST", "/items", CONNS, {"nginx"}, POST_ITEMS_LUA),
+    Route("me", "GET", "/me", CONNS, {"nginx"}, headers=[ME_AUTH]),
     Route("sleep", "GET", "/sleep?ms=100", SLEEP_CONNS, {"nginx"}),
 ]
 
@@ -258,9 +263,11 @@ def http_get(port, path, timeout=2.0):
 
 
 def http_request(port, method, path, body=None, content_type="application/json",
-                 timeout=2.0):
-    """Like http_get, for any method; a body is sent with Content-Length."""
+                 timeout=2.0, headers=()):
+    """Like http_get, for any method; a body is sent with Content-Length, `headers`
+    ((name, value) pairs) as given."""
     head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n"
+    head += "".join(f"{k}: {v}\r\n" for k, v in headers)
     if body is not None:
         head += f"Content-Type: {content_type}\r\nContent-Length: {len(body)}\r\n"
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
@@ -512,6 +519,7 @@ class Server:
             except (OSError, ValueError, IndexError) as e:
                 self.conformance.append(f"GET /items/abc: {e}")
             self.check_post_items()
+            self.check_me()
 
     def check_post_items(self):
         """POST /items: the same status and the same bytes from every server for a valid
@@ -541,6 +549,54 @@ class Server:
                                         + (f" {want_body.decode()}" if want_body else ""))
 
 
+    def check_me(self):
+        """GET /me: with the bearer token (the scheme in any case) 200 and the same bytes from
+        every server; without credentials 401 {"detail":"Not authenticated"} with
+        WWW-Authenticate: Bearer. FastAPI before 0.122 (Debian's is older) answers 403
+        without WWW-Authenticate instead, {"detail":"Not authenticated"} for a missing
+        credential and {"detail":"Invalid authentication credentials"} for another scheme;
+        that answer is accepted from every server and noted."""
+        user = json.dumps({"user": ME_TOKEN}, separators=(",", ":")).encode()
+        missing = b'{"detail":"Not authenticated"}'
+        cases = [  # (Authorization value or None, 200 body, or the accepted 403 body)
+            (f"Bearer {ME_TOKEN}", user, None),
+            (f"bearer {ME_TOKEN}", user, None),
+            (None, None, missing),
+            ("Bearer", None, missing),
+            ("Basic YmVuY2g6dG9rZW4=", None, b'{"detail":"Invalid authentication credentials"}'),
+        ]
+        old_fastapi = set()
+        for auth, want_body, alt_403 in cases:
+            hdrs = [("Authorization", auth)] if auth is not None else []
+            what = "GET /me " + (f"Authorization: {auth}" if auth is not None
+                                 else "without Authorization")
+            try:
+                status, headers, got = http_request(self.port, "GET", "/me", headers=hdrs)
+            except (OSError, ValueError, IndexError) as e:
+                self.conformance.append(f"{what}: {e}")
+                continue
+            ctype = headers.get("content-type", "-")
+            json_ok = ctype.startswith("application/json")
+            if want_body is not None:
+                ok, expected = status == 200 and json_ok and got == want_body, \
+                    f"200 {want_body.decode()}"
+            elif status == 403 and json_ok and got in (missing, alt_403):
+                ok, expected = True, ""
+                old_fastapi.add(got.decode())
+            else:
+                ok = status == 401 and json_ok and got == missing and \
+                    headers.get("www-authenticate") == "Bearer"
+                expected = f"401 {missing.decode()} with WWW-Authenticate: Bearer (or 403)"
+            if not ok:
+                self.conformance.append(
+                    f"{what}: {status} {ctype} WWW-Authenticate "
+                    f"{headers.get('www-authenticate', '-')} {got[:100]!r}, expected {expected}")
+        if old_fastapi:
+            self.notes.append("GET /me without valid credentials answers 403 (no "
+                              "WWW-Authenticate) " + " / ".join(sorted(old_fastapi)) +
+                              ", as FastAPI's HTTPBearer did before 0.122; accepted")
+
+
 def which(prog, *extra):
     for d in os.environ.get("PATH", "").split(":") + [os.path.dirname(e) for e in extra]:
         cand = os.path.join(d, prog)
@@ -561,12 +617,15 @@ def parse_latency(text):
     return float(m.group(1)) * UNITS[m.group(2)] if m else None
 
 
-def wrk(port, path, conns, seconds, root=None, script=None):
+def wrk(port, path, conns, seconds, root=None, script=None, headers=()):
     """Runs wrk; returns a dict with rps, p50/p99 (ms), errors, non2xx, max_rss. `script` is
-    a Lua file for wrk -s (the method, body and headers of a POST)."""
+    a Lua file for wrk -s (the method, body and headers of a POST); `headers`, (name, value)
+    pairs, are sent with every request (wrk -H)."""
     cmd = ["wrk", "-t1", f"-c{conns}", f"-d{seconds}s", "--latency", "--timeout", WRK_TIMEOUT]
     if script:
         cmd += ["-s", script]
+    for k, v in headers:
+        cmd += ["-H", f"{k}: {v}"]
     cmd.append(f"http://127.0.0.1:{port}{path}")
     sampler = RssSampler(root) if root else None
     if sampler:
@@ -865,10 +924,10 @@ def report(servers, runs, idle, idle_end, idle_conns, info, complete):
             n = summaries.get((key, "nginx"))
             if n and b["cpu_us"] and n["cpu_us"] and key != "sleep":
                 parts.append(f"server CPU per request {b['cpu_us'] / n['cpu_us']:.2f}× nginx's")
-            if key == "post_items" and b["cpu_us"]:
+            if key in ("post_items", "me") and b["cpu_us"]:
                 # Both brisk routes are often client-bound (‡): CPU per request still compares.
                 j = summaries.get(("json", "brisk"))
-                if j and j["cpu_us"]:
+                if key == "post_items" and j and j["cpu_us"]:
                     parts.append(f"server CPU per request {b['cpu_us'] / j['cpu_us']:.2f}× "
                                  "its own GET /json's")
                 for peer in ("go", "fastapi"):
@@ -937,6 +996,9 @@ def report(servers, runs, idle, idle_end, idle_conns, info, complete):
             r = paired_ratio(runs, "post_items", "brisk", peer)
             name = f"POST /items ≥ {goal:g}× {LABELS[peer]}"
         target(name, r, goal, lambda x: f"{x:.2f}×")
+    for peer, goal in (("fastapi", 15.0), ("go", 2.0)):
+        r = paired_ratio(runs, "me", "brisk", peer)
+        target(f"GET /me ≥ {goal:g}× {LABELS[peer]}", r, goal, lambda x: f"{x:.2f}×")
     b = summaries.get(("sleep", "brisk"))
     target(f"/sleep?ms=100 at {SLEEP_CONNS} conns ≥ 8,000 req/s", b["rps"] if b else None,
            8000, lambda x: f"{x:,.0f} req/s")
@@ -956,12 +1018,18 @@ def report(servers, runs, idle, idle_end, idle_conns, info, complete):
         if srv.notes:
             w(f"- **{srv.label}**: " + "; ".join(srv.notes) + ".")
     w("- nginx answers with constant bytes (no framework work): the near-limit reference. "
-      "It has no non-blocking sleep and no JSON decoding, so /sleep and POST /items are n/a.")
+      "It has no non-blocking sleep, no JSON decoding and no authentication, so /sleep, "
+      "POST /items and GET /me are n/a.")
     w("- POST /items: every request carries the same JSON body (tools/post_items.lua); brisk "
       "decodes it into its declared model (validation included) and encodes the model back, "
       "FastAPI does the same with a Pydantic model, and Go, Node, Express and Flask parse the "
       "JSON with their standard facility and check the same constraints by hand (422 when "
       "invalid). Every server answers the same bytes.")
+    w(f"- GET /me: every request carries `Authorization: Bearer {ME_TOKEN}` (wrk -H) and "
+      "gets the token back as the current user. brisk runs its HTTP Bearer security scheme "
+      "and a current_user dependency on it (BRISK_DEPENDS), FastAPI HTTPBearer() and "
+      "Depends(current_user); Go, Node, Express and Flask read the header by hand. Without "
+      "credentials: 401 with WWW-Authenticate: Bearer (FastAPI before 0.122: 403, accepted).")
     w("- Flask handlers are synchronous: on gunicorn's default sync worker /sleep serves one "
       "request at a time (wrk's 2 s timeouts show up as errors), and after wrk stops the worker "
       "still works through every queued request of the closed connections (100 ms each), so "
@@ -1010,7 +1078,7 @@ def warm_up(srv):
     """The start-up warm-up: every 64-connection route once (not /sleep's 1,000)."""
     for rt in ROUTES:
         if rt.key != "sleep" and srv.name not in rt.unsupported:
-            wrk(srv.port, rt.path, rt.conns, WARMUP, script=rt.script)
+            wrk(srv.port, rt.path, rt.conns, WARMUP, script=rt.script, headers=rt.headers)
 
 
 def cleanup(*_):
@@ -1081,12 +1149,13 @@ def main():
                     if not srv.ensure_responsive():
                         best = {"error": "server not answering"}
                         break
-                    wrk(srv.port, path, conns, WARMUP, script=route.script)
+                    wrk(srv.port, path, conns, WARMUP, script=route.script,
+                        headers=route.headers)
                     if not srv.ensure_responsive():
                         best = {"error": "server not answering after warm-up"}
                         break
                     r = wrk(srv.port, path, conns, DURATION, root=srv.proc.pid,
-                            script=route.script)
+                            script=route.script, headers=route.headers)
                     r["round"], r["attempt"] = rnd, attempt
                     if best is None or r.get("foreign_cpu", 0) < best.get("foreign_cpu", 0):
                         best = r

@@ -1,13 +1,17 @@
 /*
  * bench_brisk — the brisk side of the side-by-side benchmark (bench/run.sh).
  *
- * The same four routes every peer in bench/peers/ serves:
+ * The routes every peer in bench/peers/ serves:
  *   GET /plaintext          200 text/plain        Hello, World!
  *   GET /json               200 application/json  {"message":"Hello, World!"}   (encoded per request)
  *   GET /items/{item_id}    200 application/json  {"item_id":<int>,"q":"<q>"|null}
  *   GET /sleep?ms=100       sleeps without blocking the worker, then 200 "ok"
  *   POST /items             a JSON body decoded and validated into the Item model, echoed
  *                           back as JSON (200); an invalid body gets brisk's 422
+ *   GET /me                 Authorization: Bearer <token> -> 200 {"user":"<token>"}, through
+ *                           the HTTP Bearer security scheme and a current_user dependency;
+ *                           without it (or another scheme) brisk's 401 {"detail":"Not
+ *                           authenticated"} with WWW-Authenticate: Bearer
  * plus GET /health for the benchmark's readiness probe.
  *
  * Run: bench_brisk --host 127.0.0.1 --port 8000 --workers 1 --no-access-log
@@ -103,6 +107,29 @@ static void create_item(brisk_ctx *c) {
     brisk_reply_model(c, 200, &Item_model, it);
 }
 
+/* GET /me: FastAPI's HTTPBearer + Depends(current_user). The security scheme answers the
+ * 401; current_user turns its credentials into the user (here: the token itself). */
+static const brisk_dep bearer = BRISK_HTTP_BEARER();
+
+static void *current_user(brisk_ctx *c, const brisk_dep *self) {
+    (void)self;
+    const brisk_credentials *cred = brisk_depend(c, &bearer);
+    return (void *)&cred->credentials;
+}
+
+static const brisk_dep user_dep = {.name = "current_user", .fn = current_user,
+                                   .depends = BRISK_DEPENDS(&bearer)};
+
+static void read_me(brisk_ctx *c) {
+    const brisk_str *user = brisk_depend(c, &user_dep);
+    brisk_json *j = brisk_json_begin(c, 200);
+    brisk_json_obj(j);
+    brisk_json_key(j, "user");
+    brisk_json_string_n(j, user->ptr, user->len);
+    brisk_json_end_obj(j);
+    brisk_json_end(c, j);
+}
+
 static void health(brisk_ctx *c) {
     brisk_reply_text(c, 200, "ok");
 }
@@ -114,6 +141,7 @@ int main(int argc, char **argv) {
     BRISK_GET(app, "/items/{item_id}", read_item);
     BRISK_GET(app, "/sleep", sleep_ms);
     BRISK_POST(app, "/items", create_item, .body = &Item_model, .response = &Item_model);
+    BRISK_GET(app, "/me", read_me, .depends = BRISK_DEPENDS(&user_dep));
     BRISK_GET(app, "/health", health);
     return brisk_serve(app, argc, argv);
 }

@@ -18,6 +18,16 @@ function send(res, status, type, body) {
   res.end(body);
 }
 
+// GET /me: "Authorization: Bearer <token>" read by hand (split at the first space, the
+// scheme in any case, a non-empty token); the token is the current user.
+function bearerToken(req) {
+  const h = req.headers.authorization;
+  if (typeof h !== 'string') return null;
+  const sp = h.indexOf(' ');
+  if (sp < 0 || h.slice(0, sp).toLowerCase() !== 'bearer' || sp + 1 === h.length) return null;
+  return h.slice(sp + 1);
+}
+
 const ITEM = /^\/items\/([^/]+)$/;
 const MAX_BODY = 1 << 20;
 
@@ -70,6 +80,14 @@ const server = http.createServer((req, res) => {
     send(res, 200, 'text/plain; charset=utf-8', 'Hello, World!');
   } else if (path === '/json') {
     send(res, 200, 'application/json', JSON.stringify({ message: 'Hello, World!' }));
+  } else if (path === '/me') {
+    const user = bearerToken(req);
+    if (user === null) {
+      res.setHeader('WWW-Authenticate', 'Bearer');
+      send(res, 401, 'application/json', JSON.stringify({ detail: 'Not authenticated' }));
+      return;
+    }
+    send(res, 200, 'application/json', JSON.stringify({ user: user }));
   } else if (path === '/sleep') {
     const ms = query.has('ms') ? Number(query.get('ms')) : 100;
     if (!Number.isInteger(ms) || ms < 0) {

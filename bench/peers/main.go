@@ -99,6 +99,20 @@ func writeText(w http.ResponseWriter, status int, text string) {
 	w.Write([]byte(text))
 }
 
+// bearerToken reads "Authorization: Bearer <token>" by hand, as a net/http service without
+// a security library does: split at the first space, the scheme in any case, a token.
+func bearerToken(r *http.Request) (string, bool) {
+	scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !strings.EqualFold(scheme, "Bearer") || token == "" {
+		return "", false
+	}
+	return token, true
+}
+
+type me struct {
+	User string `json:"user"`
+}
+
 func main() {
 	host := flag.String("host", "127.0.0.1", "address to bind")
 	port := flag.Int("port", 8080, "port to bind")
@@ -160,6 +174,15 @@ func main() {
 		// Parks only this goroutine; the runtime keeps serving other connections.
 		time.Sleep(time.Duration(ms) * time.Millisecond)
 		writeText(w, 200, "ok")
+	})
+	mux.HandleFunc("/me", func(w http.ResponseWriter, r *http.Request) {
+		user, ok := bearerToken(r)
+		if !ok {
+			w.Header().Set("WWW-Authenticate", "Bearer")
+			writeJSON(w, 401, map[string]string{"detail": "Not authenticated"})
+			return
+		}
+		writeJSON(w, 200, me{User: user})
 	})
 	mux.HandleFunc("/health", func(w http.ResponseWriter, r *http.Request) {
 		writeText(w, 200, "ok")
