@@ -838,7 +838,8 @@ BRISK_API void *brisk_depend(brisk_ctx *c, const brisk_dep *d);
 
 /* Runs fn(arg, failed) after the response has been handed to the connection, also when
  * the request raised or failed (failed is then true). Cleanups run last registered
- * first, inside the request's coroutine, so they may suspend. */
+ * first, inside the request's coroutine, so they may suspend; the answer is sent, so they
+ * must not raise (brisk_raise there is a programming error: it aborts the worker). */
 typedef void (*brisk_cleanup_fn)(void *arg, bool failed);
 BRISK_API void brisk_defer(brisk_ctx *c, brisk_cleanup_fn fn, void *arg);
 

@@ -58,7 +58,8 @@ void *brisk_depend(brisk_ctx *c, const brisk_dep *d) {
     bk_api_req *q = req_state(c);
     for (size_t i = 0; i < q->ndeps; i++) {
         if (q->deps[i].dep != d) continue;
-        if (q->deps[i].running) brisk_fail(c, "dependency %s depends on itself", d->name);
+        if (q->deps[i].running)
+            brisk_fail(c, "dependency %s depends on itself", d->name ? d->name : "(unnamed)");
         return q->deps[i].value;
     }
     if (q->ndeps == q->deps_cap) {
