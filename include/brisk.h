@@ -96,8 +96,10 @@ typedef struct brisk_app_options {
     const char *terms_of_service;
     const char *contact_name, *contact_url, *contact_email;
     const char *license_name, *license_identifier, *license_url;
-    const brisk_server_url *servers;     /* (const brisk_server_url[]){{"https://..."}, {0}} */
-    const brisk_tag *openapi_tags;       /* (const brisk_tag[]){{"items", "..."}, {0}} */
+    /* (const brisk_server_url[]){{.url = "https://api.example.com"}, {0}} */
+    const brisk_server_url *servers;
+    /* (const brisk_tag[]){{.name = "items", .description = "..."}, {0}} */
+    const brisk_tag *openapi_tags;
     /* Where the document and its pages are served. NULL takes the default shown; ""
      * turns that one off (with openapi_url "", the pages are off too). */
     const char *openapi_url;             /* "/openapi.json" */

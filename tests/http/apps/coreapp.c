@@ -185,7 +185,7 @@ static void deps_then_fail(brisk_ctx *c) {
 static void slow_release(void *arg, bool failed) {
     brisk_ctx *c = arg;
     (void)failed;
-    brisk_sleep(c, 400); /* cleanups may suspend; the client already has its answer */
+    brisk_sleep(c, 1500); /* cleanups may suspend; the client already has its answer */
     note("slow-release");
 }
 
