@@ -5,9 +5,12 @@
  * one read are written with one syscall. An idle connection holds no buffer, no request
  * and no coroutine: just this struct and its libuv handle. */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "runtime/log.h"
 #include "server/internal.h"
@@ -621,6 +624,43 @@ void bk_conn_accept(bk_worker *w) {
     }
     if (!w->is_pipe) uv_tcp_nodelay(&c->h.tcp, 1);
     bk_conn_open(c);
+}
+
+/* Connections the kernel completed but no one accepted yet are reset when the listening
+ * socket's last descriptor closes. A draining worker takes them first, straight from the
+ * socket (libuv accepts only when the loop polls it), and answers each one request. */
+void bk_conn_accept_pending(bk_worker *w) {
+    uv_os_fd_t fd;
+    if (uv_fileno(&w->listener.handle, &fd) != 0) return;
+    for (int taken = 0; taken < 65536;) {
+        int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (cfd < 0) {
+            if (errno == EINTR || errno == ECONNABORTED) continue;
+            return; /* EAGAIN: the queue is empty */
+        }
+        taken++;
+        bk_conn *c = calloc(1, sizeof *c);
+        if (!c) {
+            close(cfd);
+            return;
+        }
+        c->w = w;
+        int rc = w->is_pipe ? uv_pipe_init(w->loop, &c->h.pipe, 0) : uv_tcp_init(w->loop, &c->h.tcp);
+        if (rc != 0) {
+            close(cfd);
+            free(c);
+            continue;
+        }
+        c->h.handle.data = c;
+        rc = w->is_pipe ? uv_pipe_open(&c->h.pipe, cfd) : uv_tcp_open(&c->h.tcp, cfd);
+        if (rc != 0) {
+            close(cfd);
+            uv_close(&c->h.handle, (uv_close_cb)free);
+            continue;
+        }
+        if (!w->is_pipe) uv_tcp_nodelay(&c->h.tcp, 1);
+        bk_conn_open(c);
+    }
 }
 
 void bk_conn_open(bk_conn *c) {

@@ -166,6 +166,8 @@ struct brisk_ctx {
 
 /* conn.c */
 void bk_conn_accept(bk_worker *w);
+/* Accepts what is queued on the listening socket, before a draining worker closes it. */
+void bk_conn_accept_pending(bk_worker *w);
 /* Starts serving a connection whose handle (c->h) is initialized and c->w set. */
 void bk_conn_open(bk_conn *c);
 /* Frees the worker's free lists (buffers, request contexts), for a worker that ends

@@ -86,5 +86,9 @@ int bk_probe_bind(const bk_config *cfg) { return bind_tcp(cfg, false); }
 int bk_listen_socket(const bk_config *cfg) {
     if (cfg->uds) return listen_unix(cfg);
     int fd = bind_tcp(cfg, true);
-    return fd < 0 ? -1 : finish(fd, cfg);
+    if (fd < 0 || (fd = finish(fd, cfg)) < 0) return -1;
+    /* Once listening, the socket is in its reuseport group, which the program is for
+     * (attached earlier, it would make a group of its own and listen would fail). */
+    bk_reuseport_migrate(fd);
+    return fd;
 }

@@ -51,6 +51,9 @@ typedef struct bk_heartbeat {
 /* Creates a listening socket for cfg (TCP with SO_REUSEPORT, or a Unix socket). Returns
  * the fd or -1 with an error logged. */
 int bk_listen_socket(const bk_config *cfg);
+/* Lets the kernel move what is queued on fd, an SO_REUSEPORT socket, to another socket of
+ * its group when fd closes (reuseport.c); does nothing where that is not allowed. */
+void bk_reuseport_migrate(int fd);
 /* Binds (without listening, without SO_REUSEPORT) to check that no other server holds the
  * address. Returns the fd to close, or -1 with an error logged. */
 int bk_probe_bind(const bk_config *cfg);

@@ -79,8 +79,12 @@ void bk_worker_begin_drain(bk_worker *w) {
     if (w->draining) return;
     w->draining = true;
     if (w->listening) {
-        /* Closing our copy only: the master keeps the socket, so connections queued on it
-         * wait for the replacement worker instead of being reset. */
+        /* Closing our copy only. When this worker is replaced, the master keeps the
+         * socket, and what is queued waits for the replacement; when it retires
+         * (SIGTTOU), the master has closed its copy already, so ours is the last one and
+         * what is queued would be reset: take it first. New connections go to the other
+         * workers' sockets once this one is closed. */
+        bk_conn_accept_pending(w);
         uv_close(&w->listener.handle, NULL);
         w->listening = false;
     }

@@ -125,7 +125,8 @@ static void child_main(int si, int hb) {
     /* Holding other slots' sockets would keep a retired slot's socket alive, and
      * connections queued there would wait forever. */
     for (int i = 0; i < M.nslots; i++)
-        if (i != si && M.slots[i].used && M.slots[i].fd != M.slots[si].fd) close(M.slots[i].fd);
+        if (i != si && M.slots[i].used && M.slots[i].fd >= 0 && M.slots[i].fd != M.slots[si].fd)
+            close(M.slots[i].fd);
     int rc = bk_worker_run(M.cfg, M.slots[si].fd, M.fn, M.udata, &M.hbs[hb]);
     _exit(rc);
 }
@@ -200,7 +201,7 @@ static void reap(void) {
             M.hb_used[s->hb] = false;
             s->pid = 0;
             if (s->retiring) {
-                if (s->fd != M.shared_fd) close(s->fd);
+                if (s->fd >= 0 && s->fd != M.shared_fd) close(s->fd);
                 s->used = false;
                 break;
             }
@@ -264,12 +265,15 @@ static void handle_signal(int signo) {
             slot *s = &M.slots[i];
             if (!s->used || s->retiring) continue;
             s->retiring = true;
-            if (s->pid > 0) {
+            /* The worker's copy is now the socket's last: the kernel keeps routing new
+             * connections to it until the worker, draining, has taken what is queued and
+             * closed it. Kept here, it would go on queueing connections no one accepts. */
+            if (s->fd != M.shared_fd) close(s->fd);
+            s->fd = -1;
+            if (s->pid > 0)
                 kill(s->pid, SIGTERM);
-            } else {
-                if (s->fd != M.shared_fd) close(s->fd);
+            else
                 s->used = false;
-            }
             brisk_log(BRISK_LOG_INFO, "SIGTTOU: now %d workers", live_workers());
             break;
         }
@@ -422,7 +426,8 @@ int bk_supervise(bk_config *cfg, bk_request_fn fn, void *udata) {
         tick();
     }
     for (int i = 0; i < M.nslots; i++)
-        if (M.slots[i].used && M.slots[i].fd != M.shared_fd) close(M.slots[i].fd);
+        if (M.slots[i].used && M.slots[i].fd >= 0 && M.slots[i].fd != M.shared_fd)
+            close(M.slots[i].fd);
     if (cfg->uds) {
         close(M.shared_fd);
         unlink(cfg->uds);

@@ -231,6 +231,31 @@ def test_sigttin_sigttou_change_worker_count(server_factory):
     assert {get_pid(srv) for _ in range(5)} == set(srv.workers())
 
 
+@pytest.mark.time_limit(120)
+def test_sigttou_keeps_the_connections_of_the_retiring_worker(server_factory):
+    """Requests sent while a worker retires are answered: the retiring worker takes what
+    is queued on its socket before closing it, and the kernel moves half-open connections
+    to another worker (a reuseport migration program, as root). Before, about a third of
+    the requests sent right after SIGTTOU were reset (15 of 40 cycles failed); a handshake
+    caught at the very moment the socket closes can still be lost without the program,
+    hence a small allowance rather than none."""
+    srv = server_factory("--no-access-log")
+    cycles, failed = 40, []
+    for i in range(cycles):
+        srv.signal(signal.SIGTTIN)
+        assert wait_until(lambda: len(srv.workers()) == 2, 10)
+        get_pid(srv)
+        srv.signal(signal.SIGTTOU)
+        for k in range(3):
+            try:
+                get_pid(srv)
+            except Exception as e:  # noqa: BLE001 (reset, closed early, bad answer)
+                failed.append(f"cycle {i} request {k}: {e!r}")
+                break
+        assert wait_until(lambda: len(srv.workers()) == 1, 10), srv.workers()
+    assert len(failed) <= 3, failed
+
+
 def test_limit_max_requests_replaces_worker(server_factory):
     n = 20
     srv = server_factory("--limit-max-requests", str(n), "--no-access-log")
