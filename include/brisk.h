@@ -89,7 +89,7 @@ typedef struct brisk_response_doc brisk_response_doc;
 typedef struct brisk_app_options {
     int reserved_;           /* keeps the macro form valid with no options */
     /* The OpenAPI document's `info`. */
-    const char *title;       /* "brisk" by default; shown in logs too */
+    const char *title;       /* "brisk" by default */
     const char *version;     /* "0.1.0" by default */
     const char *summary;
     const char *description; /* CommonMark */

@@ -102,6 +102,9 @@ typedef struct bk_api_req {
 
 /* The api request state of c, or NULL outside a matched api route. */
 bk_api_req *bk_api_req_of(const brisk_ctx *c);
+/* The same, made on first use: a dependency used before the route runs (from
+ * middleware, say) still runs only once. */
+bk_api_req *bk_api_req_make(brisk_ctx *c);
 
 /* Validation in three parts, so dependencies can run between them as FastAPI runs them.
  * begin: reads and decodes the body (its errors go to eb) and collects every parameter's

@@ -7,13 +7,7 @@
 #include "api/docs.h"
 #include "api/openapi.h"
 #include "runtime/log.h"
-
-static char *xdup(const char *s) {
-    if (!s) return NULL;
-    char *d = strdup(s);
-    if (!d) abort();
-    return d;
-}
+#include "runtime/xalloc.h"
 
 static void api_free(brisk_app *app) {
     bk_api_app *a = bk_api(app);
@@ -47,28 +41,28 @@ static void api_free(brisk_app *app) {
 
 /* NULL takes the default; "" stays "" (that page is off). */
 static const char *url_or(const char *given, const char *dflt) {
-    return xdup(given ? given : dflt);
+    return bk_xstrdup(given ? given : dflt);
 }
 
 brisk_app *brisk_app_new_opts(const brisk_app_options *o) {
     brisk_app *app = calloc(1, sizeof *app);
     bk_api_app *a = calloc(1, sizeof *a);
     if (!app || !a) abort();
-    bk_app_init(app, o->title ? o->title : "brisk", o->problem_details);
+    bk_app_init(app, o->problem_details);
     app->api = a;
     app->free_api = api_free;
     a->o = *o;
-    a->o.title = xdup(o->title ? o->title : "brisk");
-    a->o.version = xdup(o->version ? o->version : "0.1.0");
-    a->o.summary = xdup(o->summary);
-    a->o.description = xdup(o->description);
-    a->o.terms_of_service = xdup(o->terms_of_service);
-    a->o.contact_name = xdup(o->contact_name);
-    a->o.contact_url = xdup(o->contact_url);
-    a->o.contact_email = xdup(o->contact_email);
-    a->o.license_name = xdup(o->license_name);
-    a->o.license_identifier = xdup(o->license_identifier);
-    a->o.license_url = xdup(o->license_url);
+    a->o.title = bk_xstrdup(o->title ? o->title : "brisk");
+    a->o.version = bk_xstrdup(o->version ? o->version : "0.1.0");
+    a->o.summary = bk_xstrdup(o->summary);
+    a->o.description = bk_xstrdup(o->description);
+    a->o.terms_of_service = bk_xstrdup(o->terms_of_service);
+    a->o.contact_name = bk_xstrdup(o->contact_name);
+    a->o.contact_url = bk_xstrdup(o->contact_url);
+    a->o.contact_email = bk_xstrdup(o->contact_email);
+    a->o.license_name = bk_xstrdup(o->license_name);
+    a->o.license_identifier = bk_xstrdup(o->license_identifier);
+    a->o.license_url = bk_xstrdup(o->license_url);
     a->o.openapi_url = url_or(o->openapi_url, "/openapi.json");
     a->o.docs_url = url_or(o->docs_url, "/docs");
     a->o.redoc_url = url_or(o->redoc_url, "/redoc");
@@ -81,17 +75,17 @@ brisk_app *brisk_app_new_opts(const brisk_app_options *o) {
         a->servers = calloc(a->nservers, sizeof *a->servers);
         if (!a->servers) abort();
         for (size_t i = 0; i < a->nservers; i++)
-            a->servers[i] = (brisk_server_url){xdup(o->servers[i].url),
-                                               xdup(o->servers[i].description)};
+            a->servers[i] = (brisk_server_url){bk_xstrdup(o->servers[i].url),
+                                               bk_xstrdup(o->servers[i].description)};
     }
     while (o->openapi_tags && o->openapi_tags[a->ntags].name) a->ntags++;
     if (a->ntags) {
         a->tags = calloc(a->ntags, sizeof *a->tags);
         if (!a->tags) abort();
         for (size_t i = 0; i < a->ntags; i++)
-            a->tags[i] = (brisk_tag){xdup(o->openapi_tags[i].name),
-                                     xdup(o->openapi_tags[i].description),
-                                     xdup(o->openapi_tags[i].docs_url)};
+            a->tags[i] = (brisk_tag){bk_xstrdup(o->openapi_tags[i].name),
+                                     bk_xstrdup(o->openapi_tags[i].description),
+                                     bk_xstrdup(o->openapi_tags[i].docs_url)};
     }
     while (o->depends && o->depends[a->ndeps]) a->ndeps++;
     if (a->ndeps) {

@@ -37,13 +37,11 @@ void brisk_app_override(brisk_app *app, const brisk_dep *dep, const brisk_dep *w
     a->overrides[a->noverrides++] = (bk_override){dep, with};
 }
 
-/* A dependency used outside any api route (from middleware, say) still runs once: its
- * state is made on first use. */
-static bk_api_req *req_state(brisk_ctx *c) {
+bk_api_req *bk_api_req_make(brisk_ctx *c) {
     bk_app_req *st = bk_ctx_app(c);
     if (!st->api) {
         bk_api_req *q = brisk_alloc(c, sizeof *q);
-        memset(q, 0, sizeof *q);
+        *q = (bk_api_req){0};
         st->api = q;
     }
     return st->api;
@@ -55,7 +53,7 @@ void *brisk_depend(brisk_ctx *c, const brisk_dep *d) {
         brisk_log(BRISK_LOG_ERROR, "brisk_depend: %s", st ? "no dependency" : "not in a request");
         return NULL;
     }
-    bk_api_req *q = req_state(c);
+    bk_api_req *q = bk_api_req_make(c);
     for (size_t i = 0; i < q->ndeps; i++) {
         if (q->deps[i].dep != d) continue;
         if (q->deps[i].running)
@@ -90,7 +88,7 @@ static void run_cleanups(brisk_ctx *c, void *arg) {
 
 void brisk_defer(brisk_ctx *c, brisk_cleanup_fn fn, void *arg) {
     if (!fn || !bk_ctx_app(c)) return;
-    bk_api_req *q = req_state(c);
+    bk_api_req *q = bk_api_req_make(c);
     bk_cleanup *k = brisk_alloc(c, sizeof *k);
     *k = (bk_cleanup){q->cleanups, fn, arg};
     if (!q->cleanups) bk_ctx_on_sent(c, run_cleanups, q);

@@ -4,6 +4,7 @@
  * (same Swagger UI parameters, same titles), minus every external URL. */
 #include "api/api.h"
 #include "api/docs.h"
+#include "app/app.h"
 
 #include <libdeflate.h>
 #include <stdio.h>
@@ -264,31 +265,6 @@ static bool accepts_gzip(brisk_ctx *c) {
     return gzip >= 0 ? gzip == 1 : star == 1;
 }
 
-/* If-None-Match against our (strong) tag, with the weak comparison RFC 9110 §13.1.2
- * prescribes: W/"x" matches "x". */
-static bool none_match(brisk_ctx *c, const char *etag) {
-    size_t tl = strlen(etag);
-    brisk_str name, v;
-    for (size_t i = 0; brisk_header_at(c, i, &name, &v); i++) {
-        if (!ieq(name.ptr, name.len, "if-none-match")) continue;
-        const char *p = v.ptr, *end = v.ptr + v.len;
-        while (p < end) {
-            while (p < end && (ows(*p) || *p == ',')) p++;
-            if (p < end && *p == '*') return true;
-            if (end - p >= 2 && p[0] == 'W' && p[1] == '/') p += 2;
-            if (p >= end || *p != '"') {
-                while (p < end && *p != ',') p++;
-                continue;
-            }
-            const char *q = memchr(p + 1, '"', (size_t)(end - p - 1));
-            if (!q) break;
-            if ((size_t)(q + 1 - p) == tl && memcmp(p, etag, tl) == 0) return true;
-            p = q + 1;
-        }
-    }
-    return false;
-}
-
 static void serve_asset(brisk_ctx *c) {
     const bk_asset *a = brisk_route_udata(c);
     bool gz = accepts_gzip(c);
@@ -296,7 +272,7 @@ static void serve_asset(brisk_ctx *c) {
     brisk_set_header(c, "Vary", "Accept-Encoding");
     brisk_set_header(c, "ETag", etag);
     brisk_set_header(c, "Cache-Control", ASSET_CACHE_CONTROL);
-    if (none_match(c, etag)) {
+    if (bk_if_none_match(c, etag)) {
         brisk_reply_empty(c, 304);
         return;
     }

@@ -7,12 +7,7 @@
 
 void bk_api_run(brisk_ctx *c, bk_app_req *st, bk_endpoint *ep) {
     bk_api_route *r = (bk_api_route *)ep;
-    bk_api_req *q = st->api;
-    if (!q) { /* middleware that used a dependency made it already */
-        q = brisk_alloc(c, sizeof *q);
-        *q = (bk_api_req){0};
-        st->api = q;
-    }
+    bk_api_req *q = bk_api_req_make(c);
     q->route = r;
     if (!r->nparams && !r->body) {
         for (size_t i = 0; i < r->ndeps; i++) brisk_depend(c, r->deps[i]);

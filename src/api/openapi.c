@@ -9,6 +9,7 @@
 
 #include "model/json_write.h"
 #include "runtime/log.h"
+#include "runtime/xalloc.h"
 
 #define REF "#/components/schemas/"
 
@@ -55,12 +56,6 @@ static void put_member(bk_buf *b, bool *first, const char *key, const char *valu
     put_str(b, value);
 }
 
-static char *xdup(const char *s) {
-    char *d = strdup(s);
-    if (!d) abort();
-    return d;
-}
-
 void bk_oa_named_set(bk_oa_named_list *l, const char *name, bk_buf json) {
     for (size_t i = 0; i < l->n; i++)
         if (strcmp(l->v[i].name, name) == 0) {
@@ -70,7 +65,7 @@ void bk_oa_named_set(bk_oa_named_list *l, const char *name, bk_buf json) {
         }
     bk_oa_named *v = realloc(l->v, (l->n + 1) * sizeof *v);
     if (!v) abort();
-    v[l->n++] = (bk_oa_named){xdup(name), json};
+    v[l->n++] = (bk_oa_named){bk_xstrdup(name), json};
     l->v = v;
 }
 
@@ -86,7 +81,7 @@ void bk_oa_named_free(bk_oa_named_list *l) {
 /* Python's str.title() with '_' as ' ' afterwards: how FastAPI titles a parameter
  * ("item_id" → "Item Id", "x-token" → "X-Token"). Non-ASCII bytes count as uncased. */
 static char *py_title(const char *s) {
-    char *t = xdup(s);
+    char *t = bk_xstrdup(s);
     bool prev_cased = false;
     for (char *p = t; *p; p++) {
         unsigned char ch = (unsigned char)*p;
@@ -198,7 +193,7 @@ static void put_tags(bk_buf *b, const bk_api_app *a) {
 /* The name a parameter is documented under: its alias, else its name, a header's with
  * '_' as '-' (FastAPI's convert_underscores; case kept, as FastAPI shows it). */
 static char *param_name(const bk_rfield *rf) {
-    char *n = xdup(rf->f.alias ? rf->f.alias : rf->f.name);
+    char *n = bk_xstrdup(rf->f.alias ? rf->f.alias : rf->f.name);
     if (rf->f.in == BRISK_IN_HEADER && !rf->f.alias)
         for (char *p = n; *p; p++)
             if (*p == '_') *p = '-';
@@ -387,7 +382,7 @@ static void put_responses(doc *d, const bk_api_route *r) {
 
 /* The path as documented: "{name:path}" as "{name}" (Starlette's path_format). */
 static char *path_format(const char *path) {
-    char *s = xdup(path), *o = s;
+    char *s = bk_xstrdup(path), *o = s;
     bool in_param = false, skipping = false;
     for (const char *p = path; *p; p++) {
         if (*p == '{') in_param = true;

@@ -1,11 +1,12 @@
 /* Serving the OpenAPI document: built once, sent with a strong ETag and answered 304 to
- * a client that has it. The route is the app layer's, not an API route: like FastAPI's
- * openapi route it runs no app-wide dependency and is not in the document itself. */
+ * a client that has it. Like FastAPI's openapi route it runs no app-wide dependency and is
+ * not in the document itself (bk_api_route_internal). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/openapi.h"
+#include "app/app.h"
 #include "runtime/log.h"
 
 /* 64-bit FNV-1a: the tag only has to change when the document does. */
@@ -22,29 +23,6 @@ static void build(bk_api_app *a) {
     free(a->openapi);
     a->openapi = bk_openapi_build(a, &a->openapi_len);
     set_etag(a);
-}
-
-/* If-None-Match: "*" or a list of entity tags, compared weakly (RFC 9110 13.1.2). */
-static bool etag_matches(brisk_str h, const char *etag) {
-    size_t el = strlen(etag);
-    const char *p = h.ptr, *end = h.ptr + h.len;
-    while (p && p < end) {
-        while (p < end && (*p == ' ' || *p == '\t' || *p == ',')) p++;
-        if (p == end) break;
-        if (*p == '*') return true;
-        if (end - p >= 2 && p[0] == 'W' && p[1] == '/') p += 2;
-        const char *q = p;
-        if (q < end && *q == '"') {
-            q++;
-            while (q < end && *q != '"') q++;
-            if (q < end) q++;
-        } else {
-            while (q < end && *q != ',' && *q != ' ' && *q != '\t') q++;
-        }
-        if ((size_t)(q - p) == el && memcmp(p, etag, el) == 0) return true;
-        p = q;
-    }
-    return false;
 }
 
 /* FastAPI puts the request's root path first in servers when it is not listed (as its
@@ -66,31 +44,25 @@ static void add_root_server(bk_api_app *a, brisk_str root) {
     build(a);
 }
 
-static void serve(brisk_ctx *c, bk_app_req *st, bk_endpoint *ep) {
-    (void)ep;
-    bk_api_app *a = bk_api(st->app);
+static void serve(brisk_ctx *c) {
+    bk_api_app *a = bk_api(brisk_route_udata(c));
     add_root_server(a, brisk_root_path(c));
     brisk_set_header(c, "ETag", a->openapi_etag);
     brisk_set_header(c, "Cache-Control", "no-cache");
-    brisk_str inm = brisk_header(c, "If-None-Match");
-    if (inm.ptr && etag_matches(inm, a->openapi_etag)) {
+    if (bk_if_none_match(c, a->openapi_etag)) {
         brisk_reply_empty(c, 304);
         return;
     }
     brisk_reply(c, 200, "application/json", a->openapi, a->openapi_len);
 }
 
-/* Shared by every app: serve() finds the app through the request. */
-static bk_endpoint openapi_endpoint = {serve};
-
 int bk_openapi_prepare(brisk_app *app) {
     bk_api_app *a = bk_api(app);
     const char *url = a->o.openapi_url;
     if (!url || !*url) return 0;
     build(a);
-    char err[256];
-    if (bk_app_add_route(app, "GET", url, &openapi_endpoint, err, sizeof err) != 0) {
-        brisk_log(BRISK_LOG_CRITICAL, "cannot serve the OpenAPI document at %s: %s", url, err);
+    if (bk_api_route_internal(app, url, serve, "openapi", app) != 0) {
+        brisk_log(BRISK_LOG_CRITICAL, "cannot serve the OpenAPI document at %s", url);
         return -1;
     }
     return 0;

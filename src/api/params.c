@@ -67,41 +67,34 @@ static void collect_query(brisk_ctx *c, const bk_api_route *r, rawvals *raw) {
     }
 }
 
+static void collect_cookies(brisk_ctx *c, const bk_api_route *r, rawvals *raw,
+                            brisk_str header) {
+    const char *p = header.ptr;
+    brisk_str key, value;
+    while (bk_cookie_next(c, &p, header.ptr + header.len, &key, &value))
+        for (size_t i = 0; i < r->nparams; i++) {
+            const bk_rfield *rf = &r->params[i];
+            if (rf->f.in == BRISK_IN_COOKIE && rf->key_len == key.len &&
+                memcmp(rf->key, key.ptr, key.len) == 0)
+                raw_push(c, &raw[i], value);
+        }
+}
+
 static void collect_headers(brisk_ctx *c, const bk_api_route *r, rawvals *raw) {
     size_t nh = brisk_header_count(c);
+    bool cookies_read = false;
     for (size_t h = 0; h < nh; h++) {
         brisk_str name, value;
         brisk_header_at(c, h, &name, &value);
-        bool cookie = name.len == 6 && strncasecmp(name.ptr, "cookie", 6) == 0;
         for (size_t i = 0; i < r->nparams; i++) {
             const bk_rfield *rf = &r->params[i];
             if (rf->f.in == BRISK_IN_HEADER && rf->key_len == name.len &&
                 strncasecmp(rf->key, name.ptr, name.len) == 0)
-                raw_push(c, &raw[i], bk_query_decode(c, value));
+                raw_push(c, &raw[i], value); /* as sent: headers are not URL-encoded */
         }
-        if (!cookie) continue;
-        /* "a=1; b=2": the last of a repeated name wins, as Starlette's parser does. */
-        const char *p = value.ptr, *end = value.ptr + value.len;
-        while (p < end) {
-            const char *semi = memchr(p, ';', (size_t)(end - p));
-            const char *pe = semi ? semi : end;
-            while (p < pe && *p == ' ') p++;
-            const char *eq = memchr(p, '=', (size_t)(pe - p));
-            if (eq) {
-                const char *ke = eq;
-                while (ke > p && ke[-1] == ' ') ke--;
-                const char *vs = eq + 1, *ve = pe;
-                while (vs < ve && *vs == ' ') vs++;
-                while (ve > vs && ve[-1] == ' ') ve--;
-                if (ve - vs >= 2 && *vs == '"' && ve[-1] == '"') vs++, ve--;
-                for (size_t i = 0; i < r->nparams; i++) {
-                    const bk_rfield *rf = &r->params[i];
-                    if (rf->f.in == BRISK_IN_COOKIE && rf->key_len == (size_t)(ke - p) &&
-                        memcmp(rf->key, p, rf->key_len) == 0)
-                        raw_push(c, &raw[i], (brisk_str){vs, (size_t)(ve - vs)});
-                }
-            }
-            p = pe + 1;
+        if (!cookies_read && name.len == 6 && strncasecmp(name.ptr, "cookie", 6) == 0) {
+            cookies_read = true; /* Starlette reads the first Cookie header only */
+            collect_cookies(c, r, raw, value);
         }
     }
 }

@@ -8,6 +8,7 @@
 
 #include "api/api.h"
 #include "runtime/log.h"
+#include "runtime/xalloc.h"
 
 struct brisk_router {
     char *prefix;
@@ -21,19 +22,6 @@ struct brisk_router {
     bk_api_route *routes, **tail;
 };
 
-static void *xcalloc(size_t n, size_t size) {
-    void *p = calloc(n ? n : 1, size);
-    if (!p) abort();
-    return p;
-}
-
-static char *xdup(const char *s) {
-    if (!s) return NULL;
-    char *d = strdup(s);
-    if (!d) abort();
-    return d;
-}
-
 /* ---- lists: tags, dependencies, responses ------------------------------------------ */
 
 static void tags_add(char ***tags, size_t *n, const char *const *more, size_t nmore) {
@@ -43,7 +31,7 @@ static void tags_add(char ***tags, size_t *n, const char *const *more, size_t nm
         if (dup) continue;
         *tags = realloc(*tags, (*n + 1) * sizeof **tags);
         if (!*tags) abort();
-        (*tags)[(*n)++] = xdup(more[i]);
+        (*tags)[(*n)++] = bk_xstrdup(more[i]);
     }
 }
 
@@ -73,7 +61,7 @@ static size_t deps_len(const brisk_dep *const *v) {
 static void responses_add(brisk_response_doc **rs, size_t *n, const brisk_response_doc *more,
                           size_t nmore) {
     for (size_t i = 0; i < nmore; i++) {
-        brisk_response_doc d = {more[i].status, xdup(more[i].description), more[i].model};
+        brisk_response_doc d = {more[i].status, bk_xstrdup(more[i].description), more[i].model};
         size_t k = 0;
         while (k < *n && (*rs)[k].status != d.status) k++;
         if (k < *n) {
@@ -132,16 +120,16 @@ static bk_api_route *route_declare(const char *method, const char *path, brisk_h
                   path ? path : "?", handler ? "no method or path" : "no handler");
         return NULL;
     }
-    bk_api_route *r = xcalloc(1, sizeof *r);
+    bk_api_route *r = bk_xcalloc(1, sizeof *r);
     r->ep.run = bk_api_run;
-    r->method = xdup(method);
-    r->path = xdup(path);
-    r->name = xdup(name ? name : "endpoint");
+    r->method = bk_xstrdup(method);
+    r->path = bk_xstrdup(path);
+    r->name = bk_xstrdup(name ? name : "endpoint");
     r->handler = handler;
-    r->summary = xdup(o->summary);
-    r->description = xdup(o->description);
-    r->operation_id = xdup(o->operation_id);
-    r->response_description = xdup(o->response_description);
+    r->summary = bk_xstrdup(o->summary);
+    r->description = bk_xstrdup(o->description);
+    r->operation_id = bk_xstrdup(o->operation_id);
+    r->response_description = bk_xstrdup(o->response_description);
     tags_add(&r->tags, &r->ntags, o->tags, strs_len(o->tags));
     r->deprecated = o->deprecated;
     r->hidden = o->hidden;
@@ -178,22 +166,22 @@ static bk_api_route *route_under(const bk_api_route *r, const char *prefix,
                                  const brisk_dep *const *deps, size_t ndeps,
                                  const brisk_response_doc *rs, size_t nrs, bool deprecated,
                                  bool hidden) {
-    bk_api_route *d = xcalloc(1, sizeof *d);
+    bk_api_route *d = bk_xcalloc(1, sizeof *d);
     *d = *r;
     d->next = NULL;
     d->params_merged = false;
     d->steps = NULL;
     d->nsteps = 0;
     size_t pl = prefix ? strlen(prefix) : 0, l = strlen(r->path);
-    d->path = xcalloc(1, pl + l + 1);
+    d->path = bk_xcalloc(1, pl + l + 1);
     memcpy(d->path, prefix, pl);
     memcpy(d->path + pl, r->path, l + 1);
-    d->method = xdup(r->method);
-    d->name = xdup(r->name);
-    d->summary = xdup(r->summary);
-    d->description = xdup(r->description);
-    d->operation_id = xdup(r->operation_id);
-    d->response_description = xdup(r->response_description);
+    d->method = bk_xstrdup(r->method);
+    d->name = bk_xstrdup(r->name);
+    d->summary = bk_xstrdup(r->summary);
+    d->description = bk_xstrdup(r->description);
+    d->operation_id = bk_xstrdup(r->operation_id);
+    d->response_description = bk_xstrdup(r->response_description);
     d->tags = NULL;
     d->ntags = 0;
     tags_add(&d->tags, &d->ntags, tags, ntags);
@@ -215,7 +203,7 @@ static bk_api_route *route_under(const bk_api_route *r, const char *prefix,
 
 /* FastAPI's summary: "read_item" → "Read Item" (Python's str.title after '_' → ' '). */
 static char *default_summary(const char *name) {
-    char *s = xdup(name);
+    char *s = bk_xstrdup(name);
     bool prev_letter = false;
     for (char *p = s; *p; p++) {
         if (*p == '_') *p = ' ';
@@ -230,7 +218,7 @@ static char *default_summary(const char *name) {
  * as '_', then "_" + the method in lower case. */
 static char *default_operation_id(const char *name, const char *path, const char *method) {
     size_t n = strlen(name) + strlen(path) + strlen(method) + 2;
-    char *s = xcalloc(1, n);
+    char *s = bk_xcalloc(1, n);
     char *o = s;
     for (const char *p = name; *p; p++) *o++ = *p;
     for (const char *p = path; *p; p++) {
@@ -252,7 +240,7 @@ static bool merge_params(bk_api_route *r) {
     size_t cap = r->nparams;
     bk_rfield *all = NULL;
     if (r->nparams) {
-        all = xcalloc(r->nparams, sizeof *all);
+        all = bk_xcalloc(r->nparams, sizeof *all);
         memcpy(all, r->params, r->nparams * sizeof *all);
     }
     size_t n = r->nparams;
@@ -311,7 +299,7 @@ static void make_steps(bk_api_route *r, size_t nown) {
 static int app_add(brisk_app *app, bk_api_route *r, bool app_deps) {
     bk_api_app *a = bk_api(app);
     if (app_deps && a->ndeps) {
-        const brisk_dep **deps = xcalloc(a->ndeps + r->ndeps, sizeof *deps);
+        const brisk_dep **deps = bk_xcalloc(a->ndeps + r->ndeps, sizeof *deps);
         memcpy(deps, a->deps, a->ndeps * sizeof *deps);
         if (r->ndeps) memcpy(deps + a->ndeps, r->deps, r->ndeps * sizeof *deps);
         free(r->deps);
@@ -336,7 +324,7 @@ static int app_add(brisk_app *app, bk_api_route *r, bool app_deps) {
     make_steps(r, nown);
     if (!r->summary) r->summary = default_summary(r->name);
     if (!r->operation_id) r->operation_id = default_operation_id(r->name, r->path, r->method);
-    if (!r->response_description) r->response_description = xdup("Successful Response");
+    if (!r->response_description) r->response_description = bk_xstrdup("Successful Response");
     char err[256];
     if (bk_app_add_route(app, r->method, r->path, &r->ep, err, sizeof err) != 0) {
         brisk_log(BRISK_LOG_CRITICAL, "cannot add route %s %s: %s", r->method, r->path, err);
@@ -374,8 +362,8 @@ static bool prefix_ok(const char *p) {
 
 brisk_router *brisk_router_new_opts(const brisk_router_options *o) {
     if (!prefix_ok(o->prefix)) return NULL;
-    brisk_router *r = xcalloc(1, sizeof *r);
-    r->prefix = xdup(o->prefix ? o->prefix : "");
+    brisk_router *r = bk_xcalloc(1, sizeof *r);
+    r->prefix = bk_xstrdup(o->prefix ? o->prefix : "");
     tags_add(&r->tags, &r->ntags, o->tags, strs_len(o->tags));
     deps_add(&r->deps, &r->ndeps, o->depends, deps_len(o->depends));
     responses_add(&r->responses, &r->nresponses, o->responses, responses_len(o->responses));
@@ -418,7 +406,7 @@ int brisk_router_route_opts(brisk_router *rt, const char *method, const char *pa
 static bk_api_route *routes_included(const brisk_router *r, const brisk_router_options *o) {
     bk_api_route *out = NULL, **tail = &out;
     size_t opl = o->prefix ? strlen(o->prefix) : 0, rpl = strlen(r->prefix);
-    char *prefix = xcalloc(1, opl + rpl + 1);
+    char *prefix = bk_xcalloc(1, opl + rpl + 1);
     memcpy(prefix, o->prefix ? o->prefix : "", opl);
     memcpy(prefix + opl, r->prefix, rpl + 1);
     size_t ontags = strs_len(o->tags), ondeps = deps_len(o->depends),
@@ -458,7 +446,7 @@ int brisk_app_include_opts(brisk_app *app, const brisk_router *r, const brisk_ro
         x->next = NULL;
         if (!*x->path) { /* "" under no prefix at all */
             free(x->path);
-            x->path = xdup("/");
+            x->path = bk_xstrdup("/");
         }
         if (app_add(app, x, true) != 0) rc = -1;
     }

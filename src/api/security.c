@@ -11,6 +11,7 @@
 #include "api/api.h"
 #include "api/base64.h"
 #include "app/app.h"
+#include "runtime/arena.h"
 #include "server/server.h"
 
 static BRISK_NORETURN void not_authenticated(brisk_ctx *c, const char *challenge) {
@@ -24,11 +25,9 @@ static void *missing(brisk_ctx *c, const brisk_security *s, const char *challeng
     not_authenticated(c, challenge);
 }
 
+/* NUL-terminated too, so a credential can be handed to C string functions. */
 static brisk_str arena_copy(brisk_ctx *c, const char *p, size_t n) {
-    char *d = brisk_alloc(c, n + 1);
-    if (n) memcpy(d, p, n);
-    d[n] = '\0';
-    return (brisk_str){d, n};
+    return (brisk_str){bk_arena_strndup(bk_ctx_arena(c), p, n), n};
 }
 
 static brisk_credentials *credentials(brisk_ctx *c, brisk_str scheme, brisk_str cred) {
@@ -88,66 +87,14 @@ static void *http_basic(brisk_ctx *c, const brisk_security *s) {
     return cr;
 }
 
-/* Python's str.strip() on a header decoded as Latin-1. */
-static bool py_space(unsigned char ch) {
-    return ch == ' ' || (ch >= '\t' && ch <= '\r') || (ch >= 0x1c && ch <= 0x1f) ||
-           ch == 0x85 || ch == 0xa0;
-}
-
-static void strip(const char **p, const char **e) {
-    while (*p < *e && py_space((unsigned char)**p)) (*p)++;
-    while (*e > *p && py_space((unsigned char)(*e)[-1])) (*e)--;
-}
-
-/* http.cookies._unquote: a "quoted" value loses its quotes and backslash escapes
- * (\ooo octal for a character up to \377, \X for X). Characters past ASCII are written
- * as UTF-8, as the string FastAPI hands out would be encoded. */
-static brisk_str cookie_unquote(brisk_ctx *c, const char *p, const char *e) {
-    if (e - p < 2 || *p != '"' || e[-1] != '"') return (brisk_str){p, (size_t)(e - p)};
-    p++, e--;
-    char *d = brisk_alloc(c, (size_t)(e - p) * 2 + 1), *o = d;
-    while (p < e) {
-        if (*p != '\\' || p + 1 >= e) {
-            *o++ = *p++;
-            continue;
-        }
-        if (e - p >= 4 && p[1] >= '0' && p[1] <= '3' && p[2] >= '0' && p[2] <= '7' &&
-            p[3] >= '0' && p[3] <= '7') {
-            unsigned v = (unsigned)(p[1] - '0') << 6 | (unsigned)(p[2] - '0') << 3 |
-                         (unsigned)(p[3] - '0');
-            if (v < 0x80) {
-                *o++ = (char)v;
-            } else {
-                *o++ = (char)(0xc0 | v >> 6);
-                *o++ = (char)(0x80 | (v & 0x3f));
-            }
-            p += 4;
-        } else {
-            *o++ = p[1];
-            p += 2;
-        }
-    }
-    return (brisk_str){d, (size_t)(o - d)};
-}
-
-/* Starlette's cookie_parser over the first Cookie header; the last `name` wins. */
+/* Starlette's request.cookies: the first Cookie header; the last `name` wins. */
 static brisk_str cookie_value(brisk_ctx *c, const char *name) {
-    brisk_str h = brisk_header(c, "cookie"), found = {NULL, 0};
+    brisk_str h = brisk_header(c, "cookie"), found = {NULL, 0}, key, value;
     if (!h.ptr) return found;
     size_t nl = strlen(name);
-    const char *p = h.ptr, *end = h.ptr + h.len;
-    while (p <= end) {
-        const char *semi = memchr(p, ';', (size_t)(end - p));
-        const char *ce = semi ? semi : end;
-        const char *eq = memchr(p, '=', (size_t)(ce - p));
-        const char *ks = p, *ke = eq ? eq : p, *vs = eq ? eq + 1 : p, *ve = ce;
-        strip(&ks, &ke);
-        strip(&vs, &ve);
-        if ((size_t)(ke - ks) == nl && memcmp(ks, name, nl) == 0 && (ke > ks || ve > vs))
-            found = cookie_unquote(c, vs, ve);
-        if (!semi) break;
-        p = semi + 1;
-    }
+    const char *p = h.ptr;
+    while (bk_cookie_next(c, &p, h.ptr + h.len, &key, &value))
+        if (key.len == nl && memcmp(key.ptr, name, nl) == 0) found = value;
     return found;
 }
 

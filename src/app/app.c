@@ -9,8 +9,8 @@
 #include "runtime/log.h"
 #include "server/server.h"
 
-void bk_app_init(brisk_app *app, const char *title, bool problem_details) {
-    if (!(app->router = bk_router_new()) || !(app->title = strdup(title))) abort();
+void bk_app_init(brisk_app *app, bool problem_details) {
+    if (!(app->router = bk_router_new())) abort();
     app->problem_details = problem_details;
 }
 
@@ -18,10 +18,8 @@ void bk_app_release(brisk_app *app) {
     bk_router_free(app->router);
     free(app->mw);
     free(app->errors);
-    free(app->title);
 }
 
-const char *bk_app_title(const brisk_app *app) { return app->title; }
 
 int bk_app_add_route(brisk_app *app, const char *method, const char *path, bk_endpoint *ep,
                      char *err, size_t errlen) {

@@ -10,15 +10,12 @@
 
 #include "app/route.h"
 #include "model/json_write.h"
+#include "runtime/arena.h"
 #include "runtime/log.h"
 #include "server/server.h"
 
 static char *arena_dup(brisk_ctx *c, const char *s) {
-    if (!s) return NULL;
-    size_t n = strlen(s);
-    char *d = brisk_alloc(c, n + 1);
-    memcpy(d, s, n + 1);
-    return d;
+    return s ? bk_arena_strndup(bk_ctx_arena(c), s, strlen(s)) : NULL;
 }
 
 static brisk_http_error *error_copy(brisk_ctx *c, const brisk_http_error *e) {

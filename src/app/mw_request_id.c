@@ -1,11 +1,14 @@
 /* Request ID: the client's ID when it is sane, else a random UUID v4; echoed in the
  * response and written at the end of the access log line. */
+#include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 
 #include "app/mw.h"
+#include "runtime/arena.h"
 #include "runtime/log.h"
 #include "server/server.h"
 
@@ -24,18 +27,35 @@ static bool sane(brisk_str v) {
 }
 
 /* From the kernel's generator, so IDs stay unique across workers and restarts without
- * any state shared or seeded per process. */
+ * any state shared or seeded per process; drawn 4 KiB at a time, so a request costs no
+ * system call. A forked child drops what its parent drew, or two workers would hand out
+ * the same IDs. */
+static unsigned char pool[4096];
+static size_t pool_left;
+
+static void forget_pool(void) { pool_left = 0; }
+
+static void random16(unsigned char b[16]) {
+    if (pool_left < 16) {
+        size_t got = 0;
+        while (got < sizeof pool) {
+            ssize_t n = getrandom(pool + got, sizeof pool - got, 0);
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) {
+                brisk_log(BRISK_LOG_CRITICAL, "getrandom failed: no request ID can be made");
+                abort();
+            }
+            got += (size_t)n;
+        }
+        pool_left = sizeof pool;
+    }
+    memcpy(b, pool + sizeof pool - pool_left, 16);
+    pool_left -= 16;
+}
+
 static void uuid4(char out[37]) {
     unsigned char b[16];
-    size_t got = 0;
-    while (got < sizeof b) {
-        ssize_t n = getrandom(b + got, sizeof b - got, 0);
-        if (n < 0) {
-            brisk_log(BRISK_LOG_CRITICAL, "getrandom failed: no request ID can be made");
-            abort();
-        }
-        got += (size_t)n;
-    }
+    random16(b);
     b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
     b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
     static const char hex[] = "0123456789abcdef";
@@ -62,9 +82,7 @@ static void request_id_mw(brisk_ctx *c, void *udata) {
     size_t len;
     if (in.ptr && sane(in)) {
         /* Copied: the request's own bytes may be reused before the log line is written. */
-        id = brisk_alloc(c, in.len + 1);
-        memcpy(id, in.ptr, in.len);
-        id[in.len] = '\0';
+        id = bk_arena_strndup(bk_ctx_arena(c), in.ptr, in.len);
         len = in.len;
     } else {
         id = brisk_alloc(c, 37);
@@ -77,6 +95,9 @@ static void request_id_mw(brisk_ctx *c, void *udata) {
 }
 
 void brisk_use_request_id_opts(brisk_app *app, const brisk_request_id_options *opt) {
+    static bool registered;
+    if (!registered && pthread_atfork(NULL, NULL, forget_pool) != 0) abort();
+    registered = true;
     request_id *o = bk_mw_alloc(sizeof *o);
     o->header = bk_mw_strdup(opt->header && opt->header[0] ? opt->header : "X-Request-ID");
     brisk_app_use(app, request_id_mw, o);

@@ -31,7 +31,6 @@ struct brisk_app {
     size_t nmw, mw_cap;
     bk_error_entry *errors;
     size_t nerrors;
-    char *title;
     bool problem_details;
     void *api;                   /* the api layer's part (src/api/api.h) */
     void (*free_api)(brisk_app *app);
@@ -58,7 +57,7 @@ typedef struct bk_app_req {
 } bk_app_req;
 
 /* Initializes the app layer's part of app (zeroed beforehand); aborts on out-of-memory. */
-void bk_app_init(brisk_app *app, const char *title, bool problem_details);
+void bk_app_init(brisk_app *app, bool problem_details);
 /* Frees what bk_app_init and later calls allocated (not app itself). */
 void bk_app_release(brisk_app *app);
 /* Adds a route. 0, or -1 with the reason in err. */

@@ -10,15 +10,10 @@
 
 #include "model/json_write.h"
 #include "model/model.h"
+#include "runtime/xalloc.h"
 
 /* Defaults and resolved tables live as long as the process. */
 static bk_arena g_static;
-
-static void *xcalloc(size_t n, size_t size) {
-    void *p = calloc(n ? n : 1, size);
-    if (!p) abort();
-    return p;
-}
 
 static size_t scalar_size(brisk_kind k) {
     switch (k) {
@@ -209,7 +204,7 @@ static void model_sink(const brisk_field *fields, size_t n, void *arg) {
     sink_ctx *sc = arg;
     bk_rmodel *rm = sc->rm;
     resolve_ctx rc = {rm->m->name};
-    rm->fields = xcalloc(n, sizeof *rm->fields);
+    rm->fields = bk_xcalloc(n, sizeof *rm->fields);
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         const brisk_field *f = &fields[i];
@@ -255,7 +250,7 @@ bk_rmodel *bk_model_resolve(brisk_model *m) {
                   m->name ? m->name : "?");
         return NULL;
     }
-    bk_rmodel *rm = xcalloc(1, sizeof *rm);
+    bk_rmodel *rm = bk_xcalloc(1, sizeof *rm);
     rm->m = m;
     rm->resolving = true;
     m->resolved_ = rm; /* visible while resolving, so a model may point to itself */
@@ -268,7 +263,7 @@ bk_rmodel *bk_model_resolve(brisk_model *m) {
         rm->failed = true;
         return NULL;
     }
-    rm->image = xcalloc(1, m->size);
+    rm->image = bk_xcalloc(1, m->size);
     for (size_t i = 0; i < rm->n; i++) {
         bk_rfield *rf = &rm->fields[i];
         if (rf->default_value)

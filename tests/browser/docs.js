@@ -1,10 +1,13 @@
 // Drives Debian's chromium through brisk's documentation pages, as a user would:
 //
-//   node docs.js BASE_URL ARTIFACTS_DIR [--bearer]
+//   node docs.js BASE_URL ARTIFACTS_DIR [--bearer]      (tests/http/apps/docsapp)
+//   node docs.js BASE_URL ARTIFACTS_DIR --oauth2=USER:PASSWORD    (examples/todo)
 //
 // Swagger UI at BASE_URL/docs: expand an operation, "Try it out", "Execute", and read the
 // live response; with --bearer also the protected GET /me: 401 before "Authorize", 200
-// after, with the token typed in the dialog. Then ReDoc at BASE_URL/redoc. Every request
+// after, with the token typed in the dialog. Then ReDoc at BASE_URL/redoc. With --oauth2
+// instead: GET /users/me 401, then "Authorize" with the OAuth2 password flow's username and
+// password (Swagger UI posts them to the token URL), then GET /users/me 200 as that user. Every request
 // to a host other than 127.0.0.1 is refused and fails the run: the pages must work
 // offline. Screenshots go to ARTIFACTS_DIR. Exits 0 when every check passed; otherwise
 // prints what failed and exits 1. playwright-core is resolved from $BRISK_NODE_MODULES.
@@ -19,6 +22,7 @@ const { chromium } = require(path.join(process.env.BRISK_NODE_MODULES || 'node_m
 
 const [base, artifacts] = process.argv.slice(2);
 const withBearer = process.argv.includes('--bearer');
+const oauth2Login = (process.argv.find((a) => a.startsWith('--oauth2=')) || '').slice(9);
 const TOKEN = 'brisk-test-token-42';
 
 const offHost = [];        // URLs the pages tried to reach outside 127.0.0.1
@@ -111,6 +115,31 @@ async function bearer(page) {
   check(JSON.parse(after.body).token === TOKEN, `the token reached the server: ${after.body}`);
 }
 
+async function oauth2(page, user, password) {
+  await page.goto(`${base}/docs`);
+  const op = operation(page, 'get', '/users/me');
+  await op.waitFor();
+  const before = await execute(page, op);
+  check(before.status === '401', `GET /users/me before logging in answered ${before.status}`);
+
+  await page.locator('.auth-wrapper .btn.authorize').click();
+  const dialog = page.locator('.dialog-ux .modal-ux');
+  await dialog.waitFor();
+  await dialog.locator('input#oauth_username').fill(user);
+  await dialog.locator('input#oauth_password').fill(password);
+  const button = (text) => dialog.locator('button', { hasText: new RegExp(`^${text}$`) });
+  await button('Authorize').click();
+  await button('Logout').waitFor();
+  await shot(page, 'swagger-ui-oauth2-authorized');
+  await button('Close').click();
+  await dialog.waitFor({ state: 'detached' });
+
+  const after = await execute(page, op);
+  await shot(page, 'swagger-ui-oauth2');
+  check(after.status === '200', `GET /users/me after logging in answered ${after.status}`);
+  check(JSON.parse(after.body).username === user, `logged in as ${user}: ${after.body}`);
+}
+
 async function redoc(page) {
   await page.goto(`${base}/redoc`);
   check(await page.title() === 'Docs App - ReDoc', 'ReDoc page title');
@@ -152,9 +181,14 @@ async function main() {
           'requests off 127.0.0.1 are caught');
     offHost.length = 0;
 
-    await swagger(page);
-    if (withBearer) await bearer(page);
-    await redoc(page);
+    if (oauth2Login) {
+      const colon = oauth2Login.indexOf(':');
+      await oauth2(page, oauth2Login.slice(0, colon), oauth2Login.slice(colon + 1));
+    } else {
+      await swagger(page);
+      if (withBearer) await bearer(page);
+      await redoc(page);
+    }
 
     check(pageErrors.length === 0, `no errors in the pages ${JSON.stringify(pageErrors)}`);
     check(offHost.length === 0, `no request left 127.0.0.1 ${JSON.stringify(offHost)}`);

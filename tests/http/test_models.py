@@ -1071,6 +1071,12 @@ def test_params_headers_user_agent_and_x_token(client):
         assert_200(r, {**PARAMS_DEFAULT, "user_agent": "Agent Smith", "x_token": "t1"})
 
 
+def test_params_header_value_is_taken_as_sent(client):
+    """Starlette hands header values out as they came (Latin-1); nothing URL-decodes them."""
+    r = client.get("/params/5", headers={"User-Agent": "a+b%20c", "X-Token": "%41+"})
+    assert_200(r, {**PARAMS_DEFAULT, "user_agent": "a+b%20c", "x_token": "%41+"})
+
+
 def test_params_header_with_underscore_does_not_match(client):
     """FastAPI looks the header up as x-token; a header literally named x_token is
     another header."""
@@ -1091,10 +1097,18 @@ def test_params_header_with_underscore_does_not_match(client):
     ("session=a%20b", "a%20b"),
     ("session=", ""),
     ("session = abc", "abc"),
+    ('session="a\\"b\\073c"', 'a"b;c'),        # http.cookies' escapes undone
+    ("a=1;\tsession=abc", "abc"),                 # Python's strip, tabs too
 ])
 def test_params_cookie(client, cookie, want):
     r = client.get("/params/5", headers={"User-Agent": UA, "Cookie": cookie})
     assert_200(r, {**PARAMS_DEFAULT, "session": want})
+
+
+def test_params_cookie_from_the_first_cookie_header_only(client):
+    r = client.get("/params/5", headers=[("User-Agent", UA), ("Cookie", "a=1"),
+                                         ("Cookie", "session=late")])
+    assert_200(r, PARAMS_DEFAULT)
 
 
 def test_params_repeated_header_first_wins(client):
